@@ -1,0 +1,96 @@
+import { createServer, type Server, type Socket } from "node:net";
+import type { Coordinator } from "../coordinator/coordinator.js";
+import { UnpiParser } from "../unpi/parser.js";
+
+/** A partial frame older than this is discarded (a truncated frame must not block the link forever). */
+const STALE_PARTIAL_MS = 500;
+
+export interface TcpTransportOptions {
+  host?: string;
+  port?: number;
+  log?: (level: "debug" | "info" | "warn", message: string) => void;
+}
+
+/**
+ * Serves the coordinator on a TCP port, as a network-attached coordinator (or ser2net) does. One host at a time:
+ * a new connection replaces the old one, like re-opening a serial port.
+ */
+export class TcpTransport {
+  private server: Server | undefined;
+  private socket: Socket | undefined;
+  readonly stats = { connections: 0, discardedBytes: 0, badFrames: 0 };
+
+  constructor(
+    private readonly coordinator: Coordinator,
+    private readonly options: TcpTransportOptions = {},
+  ) {}
+
+  async listen(): Promise<number> {
+    const server = createServer((s) => this.accept(s));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.options.port ?? 0, this.options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const addr = server.address();
+    if (addr === null || typeof addr === "string") throw new Error("TCP server has no port");
+    return addr.port;
+  }
+
+  private accept(socket: Socket): void {
+    this.stats.connections++;
+    if (this.socket) {
+      this.options.log?.("info", "a new host connected; closing the previous connection");
+      this.socket.destroy();
+    }
+    this.socket = socket;
+    socket.setNoDelay(true);
+    let staleTimer: ReturnType<typeof setTimeout> | undefined;
+    const parser = new UnpiParser({
+      frame: (f) => this.coordinator.handle(f),
+      discard: (reason, bytes) => {
+        if (reason === "fcs") this.stats.badFrames++;
+        else this.stats.discardedBytes += bytes;
+      },
+    });
+    this.coordinator.attachHost((data) => {
+      if (!socket.destroyed) socket.write(data);
+    });
+    socket.on("data", (chunk) => {
+      if (staleTimer) clearTimeout(staleTimer);
+      parser.push(chunk);
+      if (parser.pending > 0) {
+        staleTimer = setTimeout(() => parser.skipStale(), STALE_PARTIAL_MS);
+        staleTimer.unref();
+      }
+    });
+    socket.on("error", (e) => this.options.log?.("debug", `host socket error: ${e.message}`));
+    socket.on("close", () => {
+      if (staleTimer) clearTimeout(staleTimer);
+      if (this.socket === socket) {
+        this.socket = undefined;
+        this.coordinator.detachHost();
+      }
+    });
+  }
+
+  /** Fault injection: the host connection drops (the USB stick is pulled, or the network adapter reboots). */
+  dropHost(): void {
+    this.socket?.destroy();
+  }
+
+  get connected(): boolean {
+    return this.socket !== undefined && !this.socket.destroyed;
+  }
+
+  async close(): Promise<void> {
+    this.socket?.destroy();
+    this.socket = undefined;
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
