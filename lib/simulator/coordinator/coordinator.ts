@@ -102,21 +102,30 @@ export class Coordinator implements CoordinatorSide {
         const known = RESPONDERS[frame.subsystem] !== undefined;
         this.rpcError(frame, known ? RpcError.COMMAND_ID : RpcError.SUBSYSTEM);
       }
-      this.log("debug", `unhandled MT ${Subsystem[frame.subsystem] ?? frame.subsystem}/0x${frame.command.toString(16)}`);
+      this.log(
+        "debug",
+        `unhandled MT ${Subsystem[frame.subsystem] ?? frame.subsystem}/0x${frame.command.toString(16)}`,
+      );
       return;
     }
     let request: MtPayload;
     try {
       request = decode(cmd.request, frame.data);
     } catch (e) {
-      if (frame.type === FrameType.SREQ) this.rpcError(frame, e instanceof MtDecodeError ? RpcError.LENGTH : RpcError.PARAMETER);
+      if (frame.type === FrameType.SREQ)
+        this.rpcError(frame, e instanceof MtDecodeError ? RpcError.LENGTH : RpcError.PARAMETER);
       return;
     }
     this.pending = [];
     try {
       const response = handler(request, this.ctx);
       if (frame.type === FrameType.SREQ) {
-        this.write({ type: FrameType.SRSP, subsystem: frame.subsystem, command: frame.command, data: encode(cmd.response ?? [], response ?? {}) });
+        this.write({
+          type: FrameType.SRSP,
+          subsystem: frame.subsystem,
+          command: frame.command,
+          data: encode(cmd.response ?? [], response ?? {}),
+        });
       }
     } catch (e) {
       this.log("warn", `MT ${cmd.name} failed: ${(e as Error).message}`);
@@ -132,13 +141,23 @@ export class Coordinator implements CoordinatorSide {
   private rpcError(frame: UnpiFrame, code: number): void {
     this.stats.rpcErrors++;
     const cmd0 = ((frame.type & 0x07) << 5) | (frame.subsystem & 0x1f);
-    this.write({ type: FrameType.SRSP, subsystem: Subsystem.RES0, command: 0x00, data: Buffer.from([code, cmd0, frame.command]) });
+    this.write({
+      type: FrameType.SRSP,
+      subsystem: Subsystem.RES0,
+      command: 0x00,
+      data: Buffer.from([code, cmd0, frame.command]),
+    });
   }
 
   /** Sends an AREQ to the host (queued behind the SRSP when a request is being handled). */
   emit(subsystem: keyof typeof Subsystem, name: string, payload: MtPayload): void {
     const cmd = commandByName(subsystem, name);
-    const frame: UnpiFrame = { type: FrameType.AREQ, subsystem: cmd.subsystem, command: cmd.id, data: encode(cmd.request, payload) };
+    const frame: UnpiFrame = {
+      type: FrameType.AREQ,
+      subsystem: cmd.subsystem,
+      command: cmd.id,
+      data: encode(cmd.request, payload),
+    };
     this.write(frame);
   }
 
@@ -194,12 +213,23 @@ export class Coordinator implements CoordinatorSide {
   }
 
   announced(m: Member): void {
-    this.emit("ZDO", "endDeviceAnnceInd", { srcaddr: m.nwk, nwkaddr: m.nwk, ieeeaddr: m.ieee, capabilities: m.device.description.macCapabilities });
+    this.emit("ZDO", "endDeviceAnnceInd", {
+      srcaddr: m.nwk,
+      nwkaddr: m.nwk,
+      ieeeaddr: m.ieee,
+      capabilities: m.device.description.macCapabilities,
+    });
   }
 
   left(m: Member, rejoin: boolean): void {
     this.events.changed?.();
-    this.emit("ZDO", "leaveInd", { srcaddr: m.nwk, extaddr: m.ieee, request: 0, removechildren: 0, rejoin: rejoin ? 1 : 0 });
+    this.emit("ZDO", "leaveInd", {
+      srcaddr: m.nwk,
+      extaddr: m.ieee,
+      request: 0,
+      removechildren: 0,
+      rejoin: rejoin ? 1 : 0,
+    });
   }
 
   // ---- network state -----------------------------------------------------------------------------------------
@@ -234,7 +264,10 @@ export class Coordinator implements CoordinatorSide {
     }
     const epid = this.nv.get(NvId.EXTENDED_PAN_ID) ?? Buffer.from(this.ieeeAddr.slice(2), "hex");
     const coordExt = Buffer.from(this.ieeeAddr.slice(2), "hex").reverse();
-    this.nv.set(NvId.NIB, buildNib({ panId, channel, channelList: mask, extendedPanIdStored: epid, coordExtAddrStored: coordExt }));
+    this.nv.set(
+      NvId.NIB,
+      buildNib({ panId, channel, channelList: mask, extendedPanIdStored: epid, coordExtAddrStored: coordExt }),
+    );
     const key = this.nv.get(NvId.PRECFGKEY) ?? Buffer.alloc(16);
     // nwkKeyDescriptor {keySeqNum, key[16]}, padded to 18 bytes (16-bit aligned firmware)
     const keyInfo = Buffer.alloc(18);

@@ -151,7 +151,8 @@ export class NvStore {
 
   snapshot(): NvSnapshot {
     const osal: Record<string, string> = {};
-    for (const [id, v] of [...this.osal].sort((a, b) => a[0] - b[0])) osal[`0x${id.toString(16).padStart(4, "0")}`] = v.toString("hex");
+    for (const [id, v] of [...this.osal].sort((a, b) => a[0] - b[0]))
+      osal[`0x${id.toString(16).padStart(4, "0")}`] = v.toString("hex");
     const ext: Record<string, string> = {};
     for (const [k, v] of [...this.ext].sort()) ext[k] = v.toString("hex");
     return { osal, ext };

@@ -86,7 +86,10 @@ export class Network {
   // ---- membership ------------------------------------------------------------------------------------------
 
   /** Adds a device to the simulation (not yet joined unless `joined`). */
-  add(device: AirDevice, opts: { paired?: boolean; autoJoin?: boolean; nwk?: number; parent?: number; joined?: boolean; lqi?: number } = {}): Member {
+  add(
+    device: AirDevice,
+    opts: { paired?: boolean; autoJoin?: boolean; nwk?: number; parent?: number; joined?: boolean; lqi?: number } = {},
+  ): Member {
     const ieee = device.description.ieee;
     if (this.members.has(ieee)) throw new Error(`device ${ieee} is already in the simulation`);
     const m: Member = {
@@ -375,7 +378,10 @@ export class Network {
       m.device.receive(frame);
     } catch (e) {
       this.stats.dropped++;
-      this.options.log?.("warn", `device ${m.ieee} failed on a frame of cluster ${frame.clusterId}: ${(e as Error).message}`);
+      this.options.log?.(
+        "warn",
+        `device ${m.ieee} failed on a frame of cluster ${frame.clusterId}: ${(e as Error).message}`,
+      );
     }
   }
 

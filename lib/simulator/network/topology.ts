@@ -1,5 +1,5 @@
-import type { LqiEntry, RouteEntry } from "./zdoPayloads.js";
 import { COORDINATOR_NWK, type Member, type Network } from "./network.js";
+import type { LqiEntry, RouteEntry } from "./zdoPayloads.js";
 
 const TYPE = { Coordinator: 0, Router: 1, EndDevice: 2 } as const;
 const REL = { parent: 0, child: 1, sibling: 2, none: 3 } as const;
@@ -27,7 +27,7 @@ export function neighborTable(net: Network, ownerNwk: number, epid: Buffer, coor
       .map((m) => entry(m, m.parent === COORDINATOR_NWK ? REL.child : REL.sibling));
   }
   const owner = net.get(ownerNwk);
-  if (!owner || owner.device.description.logicalType !== "Router") return [];
+  if (owner?.device.description.logicalType !== "Router") return [];
   const out: LqiEntry[] = [
     {
       extendedPanId: epid,
@@ -44,7 +44,8 @@ export function neighborTable(net: Network, ownerNwk: number, epid: Buffer, coor
   for (const m of joined) {
     if (m === owner) continue;
     if (m.parent === owner.nwk) out.push(entry(m, REL.child));
-    else if (m.device.description.logicalType === "Router") out.push(entry(m, m.nwk === owner.parent ? REL.parent : REL.sibling));
+    else if (m.device.description.logicalType === "Router")
+      out.push(entry(m, m.nwk === owner.parent ? REL.parent : REL.sibling));
   }
   return out;
 }
@@ -58,8 +59,14 @@ export function routingTable(net: Network, ownerNwk: number): RouteEntry[] {
       .map((m) => ({ destination: m.nwk, status: 0, nextHop: m.parent === COORDINATOR_NWK ? m.nwk : m.parent }));
   }
   const owner = net.get(ownerNwk);
-  if (!owner || owner.device.description.logicalType !== "Router") return [];
-  return [{ destination: COORDINATOR_NWK, status: 0, nextHop: owner.parent === COORDINATOR_NWK ? COORDINATOR_NWK : owner.parent }];
+  if (owner?.device.description.logicalType !== "Router") return [];
+  return [
+    {
+      destination: COORDINATOR_NWK,
+      status: 0,
+      nextHop: owner.parent === COORDINATOR_NWK ? COORDINATOR_NWK : owner.parent,
+    },
+  ];
 }
 
 /** Real Z-Stack pages LQI tables 3 entries at a time; `total` stays consistent so the host's paging loop ends. */

@@ -2,8 +2,9 @@
  * Standard ZDO response payloads (Zigbee spec §2.4.4), without the ZDO TSN, as Z-Stack passes them to the host
  * after the `srcaddr` of its MT AREQ.
  */
-import { ieeeToBuffer } from "../mt/codec.js";
+
 import type { SimpleDescriptor } from "../air.js";
+import { ieeeToBuffer } from "../mt/codec.js";
 
 export const ZdoStatus = {
   SUCCESS: 0x00,

@@ -82,6 +82,26 @@ export class TcpTransport {
     this.socket?.destroy();
   }
 
+  /** Bytes written to the host and not yet sent (TCP backpressure). */
+  backlog(): number {
+    return this.socket?.writableLength ?? 0;
+  }
+
+  /** Resolves when the host connection drained its write buffer (or is gone). */
+  drained(): Promise<void> {
+    const s = this.socket;
+    if (!s || s.destroyed || s.writableLength === 0) return new Promise((r) => setImmediate(r));
+    return new Promise((resolve) => {
+      const done = () => {
+        s.off("drain", done);
+        s.off("close", done);
+        resolve();
+      };
+      s.once("drain", done);
+      s.once("close", done);
+    });
+  }
+
   get connected(): boolean {
     return this.socket !== undefined && !this.socket.destroyed;
   }

@@ -1,4 +1,4 @@
-import { FrameType, fcs, SOF, type UnpiFrame } from "./frame.js";
+import { type FrameType, fcs, SOF, type UnpiFrame } from "./frame.js";
 
 export interface ParserEvents {
   frame(frame: UnpiFrame): void;

@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
-import { dirname, basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /**
  * Writes a file so that a crash or power cut leaves either the old or the new content, never a mix:

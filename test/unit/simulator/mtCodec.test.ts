@@ -8,7 +8,14 @@ describe("MT codec", () => {
     const cmd = commandByName("AF", "dataRequest");
     const wire = Buffer.from("2e4d010106000d001e03010c01", "hex");
     const payload = decode(cmd.request, wire);
-    expect(payload).toMatchObject({ dstaddr: 0x4d2e, destendpoint: 1, srcendpoint: 1, clusterid: 6, transid: 0x0d, len: 3 });
+    expect(payload).toMatchObject({
+      dstaddr: 0x4d2e,
+      destendpoint: 1,
+      srcendpoint: 1,
+      clusterid: 6,
+      transid: 0x0d,
+      len: 3,
+    });
     expect(payload.data).toEqual(Buffer.from("010c01", "hex"));
     expect(encode(cmd.request, payload)).toEqual(wire);
   });
@@ -23,7 +30,12 @@ describe("MT codec", () => {
   it("decodes lists counted by the preceding field", () => {
     const cmd = commandByName("AF", "register");
     const p = decode(cmd.request, Buffer.from("0b0401000400000201050a000200050205", "hex"));
-    expect(p).toMatchObject({ endpoint: 11, appprofid: 0x0104, appinclusterlist: [0x0501, 0x000a], appoutclusterlist: [0x0500, 0x0502] });
+    expect(p).toMatchObject({
+      endpoint: 11,
+      appprofid: 0x0104,
+      appinclusterlist: [0x0501, 0x000a],
+      appoutclusterlist: [0x0500, 0x0502],
+    });
   });
 
   it("throws MtDecodeError on a short frame", () => {

@@ -6,7 +6,13 @@ describe("NV store and NIB", () => {
   it("the aligned NIB of CC26xx firmware is 116 bytes and round-trips its fields", () => {
     expect(NIB_LENGTH).toBe(116);
     const epid = Buffer.from("0807060504030201", "hex");
-    const nib = buildNib({ panId: 0x1a62, channel: 15, channelList: 1 << 15, extendedPanIdStored: epid, coordExtAddrStored: Buffer.alloc(8) });
+    const nib = buildNib({
+      panId: 0x1a62,
+      channel: 15,
+      channelList: 1 << 15,
+      extendedPanIdStored: epid,
+      coordExtAddrStored: Buffer.alloc(8),
+    });
     expect(nibGet(nib, "nwkPanId")).toBe(0x1a62);
     expect(nibGet(nib, "nwkLogicalChannel")).toBe(15);
     expect(nibGet(nib, "channelList")).toBe(1 << 15);

@@ -17,7 +17,12 @@ describe("UNPI framing", () => {
 
   it("parses partial and concatenated frames and skips garbage before SOF", () => {
     const { frames, parser, discards } = collect();
-    const a = encodeFrame({ type: FrameType.SRSP, subsystem: Subsystem.SYS, command: 0x01, data: Buffer.from([0xfd, 0x07]) });
+    const a = encodeFrame({
+      type: FrameType.SRSP,
+      subsystem: Subsystem.SYS,
+      command: 0x01,
+      data: Buffer.from([0xfd, 0x07]),
+    });
     const b = encodeFrame({ type: FrameType.AREQ, subsystem: Subsystem.ZDO, command: 0xc0, data: Buffer.from([9]) });
     const stream = Buffer.concat([Buffer.from([0xef, 0x00]), a, b]);
     parser.push(stream.subarray(0, 5));
@@ -34,7 +39,12 @@ describe("UNPI framing", () => {
 
   it("drops a frame with a bad FCS and still finds the next good one", () => {
     const { frames, parser, discards } = collect();
-    const bad = encodeFrame({ type: FrameType.SREQ, subsystem: Subsystem.SYS, command: 0x02, data: Buffer.from([1, 2]) });
+    const bad = encodeFrame({
+      type: FrameType.SREQ,
+      subsystem: Subsystem.SYS,
+      command: 0x02,
+      data: Buffer.from([1, 2]),
+    });
     bad[bad.length - 1] ^= 0xff;
     const good = encodeFrame({ type: FrameType.SREQ, subsystem: Subsystem.SYS, command: 0x01, data: Buffer.alloc(0) });
     parser.push(Buffer.concat([bad, good]));

@@ -1,5 +1,5 @@
-import { NvStatus } from "../nvStore.js";
 import type { Responder } from "../context.js";
+import { NvStatus } from "../nvStore.js";
 
 const n = (v: unknown) => v as number;
 const b = (v: unknown) => v as Buffer;

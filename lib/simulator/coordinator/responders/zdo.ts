@@ -29,7 +29,11 @@ function parseBind(payload: Buffer): Binding | undefined {
     return { srcEndpoint, clusterId, destination: { kind: "group", groupId: payload.readUInt16LE(12) } };
   }
   if (mode === 0x03 && payload.length >= 21) {
-    return { srcEndpoint, clusterId, destination: { kind: "endpoint", ieee: ieeeFromBuffer(payload, 12), endpoint: payload[20] } };
+    return {
+      srcEndpoint,
+      clusterId,
+      destination: { kind: "endpoint", ieee: ieeeFromBuffer(payload, 12), endpoint: payload[20] },
+    };
   }
   return undefined;
 }
@@ -85,7 +89,17 @@ export const zdoResponder: Responder = {
     const m = reachable(ctx, n(req.dstaddr));
     if (m) {
       const d = m.device.description;
-      answer(ctx, "nodeDescRsp", m.nwk, Zdo.nodeDescriptor({ nwk: m.nwk, logicalType: LOGICAL[d.logicalType], macCapabilities: d.macCapabilities, manufacturerCode: d.manufacturerCode }));
+      answer(
+        ctx,
+        "nodeDescRsp",
+        m.nwk,
+        Zdo.nodeDescriptor({
+          nwk: m.nwk,
+          logicalType: LOGICAL[d.logicalType],
+          macCapabilities: d.macCapabilities,
+          manufacturerCode: d.manufacturerCode,
+        }),
+      );
     }
     return OK;
   },
@@ -94,7 +108,13 @@ export const zdoResponder: Responder = {
     if (nwk === COORDINATOR_NWK) answer(ctx, "powerDescRsp", 0, Zdo.powerDescriptor(0, true));
     else {
       const m = reachable(ctx, n(req.dstaddr));
-      if (m) answer(ctx, "powerDescRsp", m.nwk, Zdo.powerDescriptor(m.nwk, (m.device.description.macCapabilities & 0x04) !== 0));
+      if (m)
+        answer(
+          ctx,
+          "powerDescRsp",
+          m.nwk,
+          Zdo.powerDescriptor(m.nwk, (m.device.description.macCapabilities & 0x04) !== 0),
+        );
     }
     return OK;
   },
@@ -105,7 +125,16 @@ export const zdoResponder: Responder = {
       return OK;
     }
     const m = reachable(ctx, n(req.dstaddr));
-    if (m) answer(ctx, "activeEpRsp", m.nwk, Zdo.activeEndpoints(m.nwk, m.device.description.endpoints.map((e) => e.endpoint)));
+    if (m)
+      answer(
+        ctx,
+        "activeEpRsp",
+        m.nwk,
+        Zdo.activeEndpoints(
+          m.nwk,
+          m.device.description.endpoints.map((e) => e.endpoint),
+        ),
+      );
     return OK;
   },
   simpleDescReq: (req, ctx) => {
@@ -113,13 +142,23 @@ export const zdoResponder: Responder = {
     const ep = n(req.endpoint);
     if (nwk === COORDINATOR_NWK) {
       const d = ctx.endpoints.get(ep);
-      answer(ctx, "simpleDescRsp", 0, d ? Zdo.simpleDescriptor(0, d) : Zdo.simpleDescriptorStatus(0, Zdo.ZdoStatus.NOT_ACTIVE));
+      answer(
+        ctx,
+        "simpleDescRsp",
+        0,
+        d ? Zdo.simpleDescriptor(0, d) : Zdo.simpleDescriptorStatus(0, Zdo.ZdoStatus.NOT_ACTIVE),
+      );
       return OK;
     }
     const m = reachable(ctx, n(req.dstaddr));
     if (m) {
       const d = m.device.description.endpoints.find((e) => e.endpoint === ep);
-      answer(ctx, "simpleDescRsp", m.nwk, d ? Zdo.simpleDescriptor(m.nwk, d) : Zdo.simpleDescriptorStatus(m.nwk, Zdo.ZdoStatus.NOT_ACTIVE));
+      answer(
+        ctx,
+        "simpleDescRsp",
+        m.nwk,
+        d ? Zdo.simpleDescriptor(m.nwk, d) : Zdo.simpleDescriptorStatus(m.nwk, Zdo.ZdoStatus.NOT_ACTIVE),
+      );
     }
     return OK;
   },
@@ -129,7 +168,11 @@ export const zdoResponder: Responder = {
       const wantIn = req.inclusterlist as number[];
       const wantOut = req.outclusterlist as number[];
       const eps = m.device.description.endpoints
-        .filter((e) => e.profileId === n(req.profileid) && (wantIn.some((c) => e.inClusters.includes(c)) || wantOut.some((c) => e.outClusters.includes(c))))
+        .filter(
+          (e) =>
+            e.profileId === n(req.profileid) &&
+            (wantIn.some((c) => e.inClusters.includes(c)) || wantOut.some((c) => e.outClusters.includes(c))),
+        )
         .map((e) => e.endpoint);
       answer(ctx, "matchDescRsp", m.nwk, Zdo.matchDescriptor(m.nwk, eps));
     }
@@ -165,7 +208,10 @@ export const zdoResponder: Responder = {
         srcIeee: m.ieee,
         srcEndpoint: b.srcEndpoint,
         clusterId: b.clusterId,
-        dest: b.destination.kind === "group" ? { group: b.destination.groupId } : { ieee: b.destination.ieee, endpoint: b.destination.endpoint },
+        dest:
+          b.destination.kind === "group"
+            ? { group: b.destination.groupId }
+            : { ieee: b.destination.ieee, endpoint: b.destination.endpoint },
       }));
       answer(ctx, "mgmtBindRsp", m.nwk, Zdo.bindingTable(all.length, start, page(all, start, TABLE_PAGE)));
     }

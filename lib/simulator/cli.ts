@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { Simulator } from "./simulator.js";
+
+const USAGE = `usage: npm run simulator -- [--port <tcp port>] [--scenario demo|scale:N|<file>] [--nv <file>] [--pty <path>] [--seed <text>] [--verbose]
+
+Runs the virtual Z-Stack coordinator. Point zigbee-herdsman (or zigmqtt) at tcp://127.0.0.1:<port>,
+or at the pseudo-terminal given with --pty, with adapter 'zstack'.`;
+
+function main(): void {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (args.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const port = Number(args.values.port ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be a TCP port number (0-65535), got '${args.values.port}'\n`);
+    process.exit(2);
+  }
+  const verbose = args.values.verbose === true;
+  let sim: Simulator;
+  try {
+    sim = new Simulator({
+      port,
+      scenario: args.values.scenario ?? "demo",
+      nvFile: args.values.nv,
+      ptyPath: args.values.pty,
+      seed: args.values.seed,
+      log: (level, message) => {
+        if (verbose || level !== "debug") process.stderr.write(`[simulator] ${level}: ${message}\n`);
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`simulator: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  sim.start().then(
+    () => {
+      const pty = sim.ptyPath ? `, serial ${sim.ptyPath}` : "";
+      process.stdout.write(
+        `zigmqtt simulator listening on ${sim.url}${pty} (scenario ${sim.scenario.name}, ${sim.deviceNames().length} devices)\n`,
+      );
+    },
+    (e: Error) => {
+      process.stderr.write(`simulator: cannot start: ${e.message}\n`);
+      process.exit(1);
+    },
+  );
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    sim.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+function parse() {
+  return parseArgs({
+    options: {
+      port: { type: "string", short: "p" },
+      scenario: { type: "string", short: "s" },
+      nv: { type: "string" },
+      pty: { type: "string" },
+      seed: { type: "string" },
+      verbose: { type: "boolean", short: "v" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+}
+
+main();

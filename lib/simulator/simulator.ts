@@ -1,0 +1,245 @@
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Ieee } from "./air.js";
+import { Coordinator } from "./coordinator/coordinator.js";
+import type { NvSnapshot } from "./coordinator/nvStore.js";
+import { createDevice } from "./devices/catalog.js";
+import type { VirtualDevice } from "./devices/virtualDevice.js";
+import { type ReportLoadOptions, type ReportLoadResult, runReportLoad } from "./load/reportLoad.js";
+import type { Member } from "./network/network.js";
+import { loadScenario, type Scenario } from "./scenario/scenario.js";
+import { PtyBridge } from "./transport/ptyBridge.js";
+import { TcpTransport } from "./transport/tcpTransport.js";
+import { writeFileAtomic } from "./util/atomicFile.js";
+import { deterministicIeee } from "./util/prng.js";
+
+export type LogFn = (level: "debug" | "info" | "warn", message: string) => void;
+
+export interface SimulatorOptions {
+  /** `demo` (default), `scale:N`, a YAML/JSON file, or a scenario object */
+  scenario?: string | Scenario;
+  /** TCP port to listen on (0 or unset: a free port) */
+  port?: number;
+  host?: string;
+  /** where NV and the joined-device table persist; unset: nothing persists (a new stick every start) */
+  nvFile?: string;
+  /** also expose the coordinator as a serial port: a pseudo-terminal at this path (needs socat) */
+  ptyPath?: string;
+  /** overrides the scenario's seed */
+  seed?: string;
+  log?: LogFn;
+}
+
+interface PersistedDevice {
+  nwk: number;
+  parent: number;
+  joined: boolean;
+  state: unknown;
+}
+
+interface PersistedState {
+  version: 1;
+  ieee: Ieee;
+  nv: NvSnapshot;
+  groups: Record<string, number[]>;
+  devices: Record<Ieee, PersistedDevice>;
+}
+
+const SAVE_DEBOUNCE_MS = 100;
+
+/**
+ * The virtual coordinator as a whole: a Z-Stack coordinator on TCP (and optionally a pty), its network of virtual
+ * devices from a scenario, and its NV persisted to a JSON file so that a restart resumes the same network.
+ */
+export class Simulator {
+  readonly scenario: Scenario;
+  readonly coordinator: Coordinator;
+  readonly transport: TcpTransport;
+  private readonly devicesByName = new Map<string, VirtualDevice>();
+  private pty: PtyBridge | undefined;
+  private port = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private started = false;
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    this.scenario = loadScenario(options.scenario ?? "demo");
+    const seed = options.seed ?? this.scenario.seed;
+    const persisted = this.readPersisted();
+    this.coordinator = new Coordinator({
+      ieee: persisted?.ieee ?? deterministicIeee(seed, "coordinator"),
+      seed,
+      coordinatorReceivesAllGroupcasts: this.scenario.coordinatorReceivesAllGroupcasts,
+      log: options.log,
+    });
+    this.scenario.devices.forEach((d, i) => {
+      const ieee = d.ieee ?? deterministicIeee(seed, `${d.kind}/${i}`, "a4c138");
+      const device = createDevice(d.kind, { ieee, ...(d.options ?? {}) });
+      const name = d.name ?? `${d.kind}_${i + 1}`;
+      this.devicesByName.set(name, device);
+      const saved = persisted?.devices[ieee];
+      const joined = saved?.joined === true && persisted !== undefined;
+      if (saved) device.restore(saved.state);
+      this.coordinator.net.add(device, {
+        paired: d.paired,
+        autoJoin: d.autoJoin,
+        nwk: joined ? saved.nwk : undefined,
+        parent: saved?.parent,
+        joined,
+      });
+    });
+    if (persisted) {
+      this.coordinator.nv.restore(persisted.nv);
+      for (const [id, eps] of Object.entries(persisted.groups)) this.coordinator.groups.set(Number(id), new Set(eps));
+    }
+    this.coordinator.powerOn();
+    this.coordinator.events.changed = () => this.scheduleSave();
+    this.transport = new TcpTransport(this.coordinator, { host: options.host, port: options.port, log: options.log });
+  }
+
+  async start(): Promise<this> {
+    this.port = await this.transport.listen();
+    if (this.options.ptyPath) {
+      this.pty = new PtyBridge(this.options.ptyPath, this.port, this.options.log);
+      await this.pty.open();
+    }
+    this.started = true;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.pty?.close();
+    await this.transport.close();
+    this.coordinator.stop();
+    this.saveNow();
+  }
+
+  /** `tcp://127.0.0.1:PORT`, as zigbee-herdsman takes it in `serialPort.path` */
+  get url(): string {
+    return `tcp://${this.options.host ?? "127.0.0.1"}:${this.port}`;
+  }
+
+  get tcpPort(): number {
+    return this.port;
+  }
+
+  get ptyPath(): string | undefined {
+    return this.options.ptyPath;
+  }
+
+  /** A device by scenario name or IEEE address. */
+  device(nameOrIeee: string): VirtualDevice {
+    const d = this.devicesByName.get(nameOrIeee) ?? this.member(nameOrIeee)?.device;
+    if (!d) throw new Error(`no simulated device '${nameOrIeee}'`);
+    return d as VirtualDevice;
+  }
+
+  member(nameOrIeee: string): Member | undefined {
+    const d = this.devicesByName.get(nameOrIeee);
+    return this.coordinator.net.get(d ? d.description.ieee : nameOrIeee);
+  }
+
+  deviceNames(): string[] {
+    return [...this.devicesByName.keys()];
+  }
+
+  // ---- faults -------------------------------------------------------------------------------------------------
+
+  /** The device stops acknowledging (out of range, unpowered): unicasts to it fail with MAC_NO_ACK. */
+  setSilent(nameOrIeee: string, silent: boolean): void {
+    this.coordinator.net.setSilent(this.device(nameOrIeee).description.ieee, silent);
+  }
+
+  leave(nameOrIeee: string): void {
+    this.coordinator.net.leave(this.device(nameOrIeee).description.ieee);
+  }
+
+  /** Rejoins with a new network address; returns it. */
+  rejoin(nameOrIeee: string): number | undefined {
+    return this.coordinator.net.rejoin(this.device(nameOrIeee).description.ieee);
+  }
+
+  /** The host connection drops (stick unplugged / adapter reboot); the host may reconnect. */
+  dropHost(): void {
+    this.transport.dropHost();
+  }
+
+  // ---- load -------------------------------------------------------------------------------------------------
+
+  /**
+   * Joined devices (by default every joined device that has the attribute) send `count` attribute reports, at
+   * `rate` per second or as fast as the host takes them.
+   */
+  async generateReports(options: ReportLoadOptions & { devices?: string[] }): Promise<ReportLoadResult> {
+    const cluster = options.cluster ?? "genLevelCtrl";
+    const attribute = options.attribute ?? "currentLevel";
+    const candidates = options.devices
+      ? options.devices.map((n) => this.device(n))
+      : this.coordinator.net
+          .joinedMembers()
+          .map((m) => m.device as VirtualDevice)
+          .filter((d) => d.getAttribute(options.endpoint ?? 1, cluster, attribute) !== undefined);
+    return runReportLoad(candidates, this.transport, options);
+  }
+
+  // ---- persistence ----------------------------------------------------------------------------------------------
+
+  private readPersisted(): PersistedState | undefined {
+    const file = this.options.nvFile;
+    if (!file || !existsSync(file)) return undefined;
+    try {
+      const data = JSON.parse(readFileSync(file, "utf8")) as PersistedState;
+      if (data.version !== 1 || typeof data.ieee !== "string" || typeof data.nv !== "object") {
+        throw new Error("not a simulator NV file");
+      }
+      data.groups ??= {};
+      data.devices ??= {};
+      return data;
+    } catch (e) {
+      const aside = `${file}.corrupt-${Date.now()}`;
+      renameSync(file, aside);
+      this.options.log?.(
+        "warn",
+        `NV file ${file} unreadable (${(e as Error).message}); moved to ${aside}, starting factory-new`,
+      );
+      return undefined;
+    }
+  }
+
+  private scheduleSave(): void {
+    if (!this.options.nvFile || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveNow();
+    }, SAVE_DEBOUNCE_MS);
+    this.saveTimer.unref();
+  }
+
+  /** Writes the NV file now (atomically). */
+  saveNow(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const file = this.options.nvFile;
+    if (!file) return;
+    const devices: Record<Ieee, PersistedDevice> = {};
+    for (const m of this.coordinator.net.all()) {
+      devices[m.ieee] = { nwk: m.nwk, parent: m.parent, joined: m.joined, state: m.device.snapshot() };
+    }
+    const groups: Record<string, number[]> = {};
+    for (const [id, eps] of this.coordinator.groups) groups[String(id)] = [...eps];
+    const state: PersistedState = {
+      version: 1,
+      ieee: this.coordinator.ieeeAddr,
+      nv: this.coordinator.nv.snapshot(),
+      groups,
+      devices,
+    };
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileAtomic(file, `${JSON.stringify(state, null, 1)}\n`);
+    } catch (e) {
+      this.options.log?.("warn", `cannot write NV file ${file}: ${(e as Error).message}`);
+    }
+  }
+}

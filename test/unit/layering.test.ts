@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const LIB = join(import.meta.dirname, "../../lib");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const src = readFileSync(file, "utf8");
+  return [...src.matchAll(/(?:import|export)[^"']*from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map(
+    (m) => m[1] ?? m[2],
+  );
+}
+
+/** Layers stay honest: an import in the wrong direction is a design bug. */
+describe("layering", () => {
+  const simulatorFiles = files(join(LIB, "simulator"));
+
+  it("the simulator never imports the bridge", () => {
+    const offenders = simulatorFiles.flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith("."))
+        .filter((i) => !join(f, "..", i).startsWith(join(LIB, "simulator")))
+        .map((i) => `${relative(LIB, f)} -> ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("the simulator has its own MT codec: no zigbee-herdsman internals", () => {
+    const offenders = simulatorFiles.flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith("zigbee-herdsman/"))
+        .map((i) => `${relative(LIB, f)} -> ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("devices know nothing of MT or the host", () => {
+    const deviceFiles = simulatorFiles.filter((f) => f.includes(`${join("simulator", "devices")}`));
+    const offenders = deviceFiles.flatMap((f) =>
+      imports(f)
+        .filter((i) => /\/(mt|unpi|coordinator|transport)\//.test(i))
+        .map((i) => `${relative(LIB, f)} -> ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
