@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
+import { writeFileAtomic } from "../util/atomicFile.js";
 import type { Ieee } from "./air.js";
 import { Coordinator } from "./coordinator/coordinator.js";
 import type { NvSnapshot } from "./coordinator/nvStore.js";
@@ -10,7 +11,6 @@ import type { Member } from "./network/network.js";
 import { loadScenario, type Scenario } from "./scenario/scenario.js";
 import { PtyBridge } from "./transport/ptyBridge.js";
 import { TcpTransport } from "./transport/tcpTransport.js";
-import { writeFileAtomic } from "./util/atomicFile.js";
 import { deterministicIeee } from "./util/prng.js";
 
 export type LogFn = (level: "debug" | "info" | "warn", message: string) => void;

@@ -1,0 +1,148 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { EventBus } from "./eventBus.js";
+import { BridgePublications } from "./features/bridge/bridgePublications.js";
+import { permitJoinRequests } from "./features/bridge/permitJoinRequest.js";
+import { BridgeRequests } from "./features/bridge/requests.js";
+import { Configure } from "./features/configure.js";
+import type { BridgeContext, Feature, MqttPublisher, PublishOptions } from "./features/context.js";
+import { EntityPublisher } from "./features/entityPublisher.js";
+import { Receive } from "./features/receive.js";
+import { SetGet } from "./features/setGet.js";
+import { type EmbeddedBroker, ensureBroker } from "./mqtt/embeddedBroker.js";
+import { MqttClient } from "./mqtt/mqttClient.js";
+import { TopicRouter } from "./mqtt/topicRouter.js";
+import type { SettingsStore } from "./settings/settingsStore.js";
+import { StateCache } from "./state/stateCache.js";
+import { errorMessage } from "./util/errors.js";
+import type { BridgeLogger } from "./util/logger.js";
+import { VIRTUAL_PREFIX } from "./zigbee/serialTarget.js";
+import { Zigbee } from "./zigbee/zigbee.js";
+
+const NS = "z2m";
+
+/**
+ * Wires the parts and owns their start/stop order:
+ * state cache → MQTT broker (embedded if needed) → MQTT client → Zigbee → features → subscribe → online.
+ * Stop runs it backwards, so nothing publishes into a closed client and state is saved last.
+ */
+export class Controller {
+  readonly bus: EventBus;
+  readonly state: StateCache;
+  private broker: EmbeddedBroker | undefined;
+  private mqttClient: MqttClient | undefined;
+  private zigbeeParts: Zigbee | undefined;
+  private features: Feature[] = [];
+  private context: BridgeContext | undefined;
+  private stopping = false;
+  configure: Configure | undefined;
+  publisher: EntityPublisher | undefined;
+  requests: BridgeRequests | undefined;
+
+  constructor(
+    readonly settings: SettingsStore,
+    readonly logger: BridgeLogger,
+  ) {
+    this.bus = new EventBus(logger);
+    const virtual = settings.get().serial.port?.startsWith(VIRTUAL_PREFIX) === true;
+    const stateDir = virtual ? join(settings.dataDir, "virtual") : settings.dataDir;
+    mkdirSync(stateDir, { recursive: true });
+    const s = settings.get().advanced;
+    this.state = new StateCache(s.cache_state_persistent !== false ? join(stateDir, "state.json") : undefined, logger);
+  }
+
+  get zigbee(): Zigbee {
+    if (!this.zigbeeParts) throw new Error("not started");
+    return this.zigbeeParts;
+  }
+
+  get mqtt(): MqttClient {
+    if (!this.mqttClient) throw new Error("not started");
+    return this.mqttClient;
+  }
+
+  async start(): Promise<void> {
+    const s = this.settings.get();
+    const t0 = performance.now();
+    this.state.load();
+    this.broker = await ensureBroker(s.mqtt, this.logger);
+    const mqtt = new MqttClient(s.mqtt, this.logger, { dataDir: this.settings.dataDir });
+    this.mqttClient = mqtt;
+    await mqtt.connect();
+    const zigbee = new Zigbee(this.settings, this.bus, this.logger, this.settings.dataDir);
+    this.zigbeeParts = zigbee;
+    await zigbee.start();
+
+    const base = s.mqtt.base_topic;
+    const publisher: MqttPublisher = {
+      baseTopic: base,
+      publish: (topic: string, payload: string, o?: PublishOptions) =>
+        mqtt.publish(`${base}/${topic}`, payload, o as never),
+      publishAbsolute: (topic: string, payload: string, o?: PublishOptions) => mqtt.publish(topic, payload, o as never),
+    };
+    const ctx: BridgeContext = {
+      settings: this.settings,
+      bus: this.bus,
+      logger: this.logger,
+      zigbee,
+      state: this.state,
+      mqtt: publisher,
+    };
+    this.context = ctx;
+    const entityPublisher = new EntityPublisher(ctx);
+    this.publisher = entityPublisher;
+    const setGet = new SetGet(ctx, entityPublisher);
+    const requests = new BridgeRequests(ctx);
+    this.requests = requests;
+    requests.register(permitJoinRequests(ctx));
+    const publications = new BridgePublications(ctx, (l) => this.logger.onLog(l));
+    this.configure = new Configure(ctx);
+    this.features = [new Receive(ctx, entityPublisher), publications, this.configure];
+    for (const f of this.features) await f.start?.();
+
+    const router = new TopicRouter(base, {
+      request: (name, payload) => void requests.handle(name, payload),
+      setGet: (req) => void setGet.handle(req),
+    });
+    mqtt.onMessage((topic, payload) => {
+      try {
+        if (!router.route(topic, payload)) this.logger.debug(() => `No handler for topic '${topic}'`, "z2m:mqtt");
+      } catch (e) {
+        this.logger.error(`Handling '${topic}' failed: ${errorMessage(e)}`, "z2m:mqtt");
+      }
+    });
+    await mqtt.announceOnline(router.subscriptions());
+    if (s.advanced.cache_state_send_on_startup !== false && s.advanced.cache_state !== false) {
+      for (const d of zigbee.devices()) {
+        if (this.state.has(d.ieee)) await entityPublisher.publish(d, {});
+      }
+    }
+    this.logger.info(`zigmqtt started in ${Math.round(performance.now() - t0)} ms`, NS);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const f of [...this.features].reverse()) {
+      try {
+        await f.stop?.();
+      } catch (e) {
+        this.logger.warning(`Stopping a feature failed: ${errorMessage(e)}`, NS);
+      }
+    }
+    try {
+      await this.mqttClient?.close();
+    } catch (e) {
+      this.logger.warning(`Closing MQTT failed: ${errorMessage(e)}`, NS);
+    }
+    await this.zigbeeParts?.stop();
+    this.state.save();
+    await this.broker?.close();
+    this.logger.info("zigmqtt stopped", NS);
+  }
+
+  /** For tests and tools: the feature context. */
+  get ctx(): BridgeContext | undefined {
+    return this.context;
+  }
+}

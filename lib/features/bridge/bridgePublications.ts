@@ -1,0 +1,176 @@
+import { arch, cpus, totalmem, type } from "node:os";
+import { Zcl } from "zigbee-herdsman";
+import * as zhc from "zigbee-herdsman-converters";
+import { errorMessage } from "../../util/errors.js";
+import { stableStringify } from "../../util/stableJson.js";
+import { versions } from "../../util/versions.js";
+import type { BridgeContext, Feature } from "../context.js";
+import { deviceJson, groupJson } from "./deviceJson.js";
+
+const NS = "z2m:bridge";
+const REPUBLISH_DELAY_MS = 50;
+
+/**
+ * The bridge's own retained publications (`bridge/info`, `bridge/devices`, `bridge/groups`, `bridge/definitions`),
+ * `bridge/event` for Zigbee events, and `bridge/logging`. Republishing is coalesced: a burst of joins publishes
+ * `bridge/devices` once.
+ */
+export class BridgePublications implements Feature {
+  private pending = new Set<"info" | "devices" | "groups" | "definitions">();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private unsubscribeLog: (() => void) | undefined;
+  private network: { pan_id: number; extended_pan_id: string; channel: number } | undefined;
+  private coordinator: { type: string; meta: Record<string, unknown> } | undefined;
+  restartRequired = false;
+
+  constructor(
+    private readonly ctx: BridgeContext,
+    private readonly onLog?: (
+      listener: (e: { level: string; message: string; namespace: string }) => void,
+    ) => () => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const bus = this.ctx.bus;
+    try {
+      const p = await this.ctx.zigbee.networkParameters();
+      this.network = { pan_id: p.panID, extended_pan_id: p.extendedPanID, channel: p.channel };
+      this.coordinator = await this.ctx.zigbee.coordinatorVersion();
+    } catch (e) {
+      this.ctx.logger.warning(`Cannot read network parameters: ${errorMessage(e)}`, NS);
+    }
+    for (const e of ["devicesChanged", "deviceNetworkAddressChanged", "entityRenamed", "entityRemoved"] as const) {
+      bus.on(e, this, () => this.schedule("devices", "info"));
+    }
+    bus.on("groupsChanged", this, () => this.schedule("groups"));
+    bus.on("permitJoinChanged", this, () => this.schedule("info"));
+    bus.on("deviceJoined", this, (e) => this.event("device_joined", e.ieee));
+    bus.on("deviceAnnounce", this, (e) => this.event("device_announce", e.ieee));
+    bus.on("deviceLeave", this, (e) =>
+      this.publishEvent({ type: "device_leave", data: { friendly_name: e.name, ieee_address: e.ieee } }),
+    );
+    bus.on("deviceInterview", this, (e) => this.interviewEvent(e.ieee, e.status));
+    if (this.onLog) {
+      let inLog = false;
+      this.unsubscribeLog = this.onLog((entry) => {
+        if (inLog || entry.namespace === "z2m:mqtt") return;
+        inLog = true;
+        void this.ctx.mqtt
+          .publish("bridge/logging", stableStringify(entry), { retain: false, qos: 0 })
+          .catch(() => {})
+          .finally(() => {
+            inLog = false;
+          });
+      });
+    }
+    await Promise.all([this.publishInfo(), this.publishDevices(), this.publishGroups(), this.publishDefinitions()]);
+  }
+
+  stop(): void {
+    this.ctx.bus.off(this);
+    this.unsubscribeLog?.();
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  schedule(...what: Array<"info" | "devices" | "groups" | "definitions">): void {
+    for (const w of what) this.pending.add(w);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const todo = [...this.pending];
+      this.pending.clear();
+      for (const w of todo) {
+        const run = {
+          info: this.publishInfo,
+          devices: this.publishDevices,
+          groups: this.publishGroups,
+          definitions: this.publishDefinitions,
+        }[w];
+        void run
+          .call(this)
+          .catch((e: unknown) => this.ctx.logger.error(`Cannot publish bridge/${w}: ${errorMessage(e)}`, NS));
+      }
+    }, REPUBLISH_DELAY_MS);
+    this.timer.unref();
+  }
+
+  private retained(topic: string, payload: unknown): Promise<void> {
+    return this.ctx.mqtt.publish(topic, stableStringify(payload), { retain: true, qos: 0 });
+  }
+
+  async publishInfo(): Promise<void> {
+    const s = this.ctx.settings.get();
+    const coordinator = this.ctx.zigbee.coordinator();
+    await this.retained("bridge/info", {
+      version: versions.zigmqtt,
+      commit: undefined,
+      zigbee_herdsman: { version: versions.herdsman },
+      zigbee_herdsman_converters: { version: versions.converters },
+      coordinator: { ieee_address: coordinator?.ieee, type: this.coordinator?.type, meta: this.coordinator?.meta },
+      network: this.network,
+      log_level: s.advanced.log_level,
+      permit_join: this.ctx.zigbee.permitJoinActive,
+      permit_join_end: this.ctx.zigbee.permitJoinEnd,
+      restart_required: this.restartRequired,
+      os: {
+        version: `${type()} ${arch()}`,
+        node_version: process.version,
+        cpus: `${cpus()[0]?.model ?? "?"} (x${cpus().length})`,
+        memory_mb: Math.round(totalmem() / 1048576),
+      },
+      mqtt: { server: s.mqtt.server, version: s.mqtt.version ?? 4 },
+      config: this.ctx.settings.redacted(),
+      config_schema: this.ctx.settings.schema(),
+    });
+  }
+
+  async publishDevices(): Promise<void> {
+    const list = [this.ctx.zigbee.coordinator(), ...this.ctx.zigbee.devices()].filter((d) => d !== undefined);
+    await this.retained("bridge/devices", list.map(deviceJson));
+  }
+
+  async publishGroups(): Promise<void> {
+    await this.retained("bridge/groups", this.ctx.zigbee.groups().map(groupJson));
+  }
+
+  async publishDefinitions(): Promise<void> {
+    await this.retained("bridge/definitions", {
+      clusters: Zcl.Clusters,
+      custom_clusters: {},
+      actions: Object.keys((zhc as unknown as { ACTIONS?: Record<string, unknown> }).ACTIONS ?? {}),
+    });
+  }
+
+  private event(type: string, ieee: string): void {
+    const d = this.ctx.zigbee.device(ieee);
+    void this.publishEvent({ type, data: { friendly_name: d?.name ?? ieee, ieee_address: ieee } });
+  }
+
+  private interviewEvent(ieee: string, status: "started" | "successful" | "failed"): void {
+    const d = this.ctx.zigbee.device(ieee);
+    const data: Record<string, unknown> = { friendly_name: d?.name ?? ieee, ieee_address: ieee, status };
+    if (status === "successful" && d) {
+      data.supported = d.supported;
+      const def = d.definition;
+      data.definition = def
+        ? {
+            model: def.model,
+            vendor: def.vendor,
+            description: def.description,
+            exposes: d.exposes(),
+            options: (def.options ?? []).map((o) => JSON.parse(JSON.stringify(o))),
+            supports_ota: !!def.ota,
+          }
+        : null;
+    }
+    void this.publishEvent({ type: "device_interview", data });
+  }
+
+  private async publishEvent(e: { type: string; data: Record<string, unknown> }): Promise<void> {
+    try {
+      await this.ctx.mqtt.publish("bridge/event", stableStringify(e), { retain: false, qos: 0 });
+    } catch (err) {
+      this.ctx.logger.warning(`Cannot publish bridge/event: ${errorMessage(err)}`, NS);
+    }
+  }
+}

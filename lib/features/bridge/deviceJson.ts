@@ -1,0 +1,75 @@
+import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
+import type { BridgeGroup } from "../../zigbee/bridgeGroup.js";
+
+/** One entry of `bridge/devices`, in zigbee2mqtt's shape. */
+export function deviceJson(d: BridgeDevice): Record<string, unknown> {
+  const zh = d.zh;
+  const def = d.definition;
+  const endpoints: Record<string, unknown> = {};
+  for (const ep of zh.endpoints) {
+    endpoints[ep.ID] = {
+      name: d.endpointName(ep),
+      bindings: ep.binds.map((b) => ({
+        cluster: b.cluster.name,
+        target:
+          "groupID" in b.target
+            ? { type: "group", id: (b.target as { groupID: number }).groupID }
+            : {
+                type: "endpoint",
+                ieee_address: (b.target as { deviceIeeeAddress: string }).deviceIeeeAddress,
+                endpoint: (b.target as { ID: number }).ID,
+              },
+      })),
+      configured_reportings: ep.configuredReportings.map((r) => ({
+        cluster: r.cluster.name,
+        attribute: r.attribute.name ?? r.attribute.ID,
+        minimum_report_interval: r.minimumReportInterval,
+        maximum_report_interval: r.maximumReportInterval,
+        reportable_change: r.reportableChange,
+      })),
+      clusters: { input: ep.getInputClusters().map((c) => c.name), output: ep.getOutputClusters().map((c) => c.name) },
+      scenes: [],
+    };
+  }
+  return {
+    ieee_address: zh.ieeeAddr,
+    type: zh.type,
+    network_address: zh.networkAddress,
+    supported: d.supported,
+    friendly_name: d.isCoordinator ? "Coordinator" : d.name,
+    disabled: d.options.disabled === true,
+    description: d.options.description,
+    definition: def
+      ? {
+          source: def.generated ? "generated" : def.externalConverterName ? "external" : "native",
+          model: def.model,
+          vendor: def.vendor,
+          description: def.description,
+          exposes: d.exposes(),
+          supports_ota: def.ota !== undefined && def.ota !== false,
+          options: (def.options ?? []).map((o) => JSON.parse(JSON.stringify(o))),
+          icon: (def as { icon?: string }).icon,
+        }
+      : undefined,
+    power_source: zh.powerSource,
+    software_build_id: zh.softwareBuildID,
+    date_code: zh.dateCode,
+    model_id: zh.modelID,
+    interviewing: zh.interviewState === "IN_PROGRESS",
+    interview_completed: zh.interviewState === "SUCCESSFUL",
+    interview_state: zh.interviewState,
+    manufacturer: zh.manufacturerName,
+    endpoints,
+  };
+}
+
+/** One entry of `bridge/groups`. */
+export function groupJson(g: BridgeGroup): Record<string, unknown> {
+  return {
+    id: g.id,
+    friendly_name: g.id === 901 ? "default_bind_group" : g.name,
+    description: (g.options as { description?: string }).description,
+    scenes: [],
+    members: g.members().map((m) => ({ ieee_address: m.ieee, endpoint: m.endpoint })),
+  };
+}

@@ -1,0 +1,309 @@
+/**
+ * The bridge's MQTT connection (mqtt.js underneath): persistent session with a stable client id, LWT on
+ * `<base>/bridge/state`, "online" announced only once subscribed (and again after every reconnect), a topic guard
+ * in front of every publish, TCP_NODELAY, reconnect with backoff.
+ */
+import { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import {
+  type IClientPublishOptions,
+  type IConnackPacket,
+  type IDisconnectPacket,
+  type IPublishPacket,
+  type MqttClient as MqttJsClient,
+  connect as mqttConnect,
+} from "mqtt";
+import type { Logger } from "../util/logger.js";
+import { MqttConnectError, MqttError, MqttUnavailableError } from "./mqttErrors.js";
+import {
+  buildClientOptions,
+  DEFAULT_MAXIMUM_PACKET_SIZE,
+  describeConnectError,
+  displayServer,
+  type MqttRuntimeOptions,
+  type MqttSettings,
+} from "./mqttOptions.js";
+import { assertPacketSize, assertPublishTopic, assertTopicFilter } from "./topicGuard.js";
+
+export type { MqttRuntimeOptions, MqttSettings } from "./mqttOptions.js";
+
+export type QoS = 0 | 1 | 2;
+export interface PublishOptions {
+  retain?: boolean;
+  qos?: QoS;
+  /** MQTT 5 publish properties (e.g. messageExpiryInterval); dropped for MQTT 3/4. */
+  properties?: IClientPublishOptions["properties"];
+}
+export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
+export type ConnectHandler = (sessionPresent: boolean) => void;
+export type DisconnectHandler = () => void;
+export interface MqttStats {
+  received: number;
+  published: number;
+  connected: boolean;
+  reconnects: number;
+}
+
+const NS = "z2m:mqtt";
+const CLOSE_TIMEOUT_MS = 2000;
+
+export class MqttClient {
+  readonly stats: MqttStats = { received: 0, published: 0, connected: false, reconnects: 0 };
+  readonly baseTopic: string;
+  readonly server: string;
+  private client: MqttJsClient | undefined;
+  private clientIdValue: string | undefined;
+  private readonly version: 3 | 4 | 5;
+  private readonly messageHandlers = new Set<MessageHandler>();
+  private readonly connectHandlers = new Set<ConnectHandler>();
+  private readonly disconnectHandlers = new Set<DisconnectHandler>();
+  private onlineSubscriptions: string[] | undefined;
+  private everConnected = false;
+  private closing = false;
+  private outageLogged = false;
+
+  constructor(
+    private readonly settings: MqttSettings,
+    private readonly logger: Logger,
+    private readonly runtime: MqttRuntimeOptions = {},
+  ) {
+    this.baseTopic = settings.base_topic;
+    this.server = displayServer(settings.server);
+    this.version = settings.version ?? 4;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  get clientId(): string | undefined {
+    return this.clientIdValue;
+  }
+
+  /** The current socket (diagnostics and tests). */
+  get stream(): Duplex | undefined {
+    return this.client?.stream;
+  }
+
+  /** Connects; resolves on the first CONNACK, rejects with MqttConnectError (one line) otherwise. */
+  async connect(): Promise<void> {
+    if (this.client) throw new MqttError("MQTT_CONNECT_FAILED", "MqttClient.connect() called twice");
+    let options: Awaited<ReturnType<typeof buildClientOptions>>;
+    try {
+      options = await buildClientOptions(this.settings, this.runtime);
+    } catch (error) {
+      throw new MqttConnectError(this.server, (error as Error).message, error);
+    }
+    this.clientIdValue = options.clientId;
+    const timeoutMs = this.runtime.connectTimeoutMs ?? 10_000;
+    this.logger.info(`Connecting to MQTT server at ${this.server} (client id ${options.clientId})`, NS);
+    let client: MqttJsClient;
+    try {
+      client = mqttConnect(this.settings.server, options);
+    } catch (error) {
+      throw new MqttConnectError(this.server, (error as Error).message, error); // e.g. an unknown protocol
+    }
+    this.client = client;
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const done = (error?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        client.removeListener("error", done);
+        client.removeListener("close", onClose);
+        if (error === undefined) {
+          resolve();
+          return;
+        }
+        client.end(true);
+        this.client = undefined;
+        reject(new MqttConnectError(this.server, describeConnectError(error, this.version), error));
+      };
+      const onClose = (): void => {
+        // let a pending 'error' (CONNACK refusal, TLS) explain the close first
+        setTimeout(() => done(new Error("connection closed by the server before CONNACK")), 20);
+      };
+      const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      client.once("connect", () => done());
+      client.on("error", done);
+      client.on("close", onClose);
+      this.wire(client);
+      client.connect();
+    });
+  }
+
+  onMessage(handler: MessageHandler): () => void {
+    this.messageHandlers.add(handler);
+    return () => this.messageHandlers.delete(handler);
+  }
+
+  /** Called on every CONNACK (the first included); after a reconnect, once re-subscribed and re-announced. */
+  onConnect(handler: ConnectHandler): () => void {
+    this.connectHandlers.add(handler);
+    return () => this.connectHandlers.delete(handler);
+  }
+
+  onDisconnect(handler: DisconnectHandler): () => void {
+    this.disconnectHandlers.add(handler);
+    return () => this.disconnectHandlers.delete(handler);
+  }
+
+  async subscribe(topics: string[], qos: QoS = 1): Promise<void> {
+    for (const topic of topics) assertTopicFilter(topic);
+    if (topics.length === 0) return;
+    const client = this.client;
+    if (!client?.connected) throw new MqttUnavailableError(topics.join(", "));
+    const granted = await new Promise<{ topic: string; qos: number }[]>((resolve, reject) =>
+      client.subscribe(topics, { qos }, (error, grants) => (error ? reject(error) : resolve(grants ?? []))),
+    );
+    const refused = granted.filter((g) => g.qos >= 0x80).map((g) => g.topic);
+    if (refused.length > 0) {
+      throw new MqttError("MQTT_SUBSCRIBE_FAILED", `MQTT server refused subscription to ${refused.join(", ")}`, {
+        topics: refused,
+      });
+    }
+    this.logger.debug(() => `Subscribed to ${topics.join(", ")}`, NS);
+  }
+
+  /** Subscribes first, then publishes retained `{"state":"online"}`; both are redone after every reconnect. */
+  async announceOnline(subscriptions: string[]): Promise<void> {
+    this.onlineSubscriptions = [...subscriptions];
+    await this.subscribe(this.onlineSubscriptions, 1);
+    await this.publishBridgeState("online");
+  }
+
+  /** Publishes to the full `topic`. Refused topics and oversized packets reject with a typed error, unsent. */
+  async publish(topic: string, payload: string | Buffer, options: PublishOptions = {}): Promise<void> {
+    assertPublishTopic(topic);
+    const qos = options.qos ?? 0;
+    assertPacketSize(topic, payload, qos, this.settings.maximum_packet_size ?? DEFAULT_MAXIMUM_PACKET_SIZE);
+    const sendOptions: IClientPublishOptions = {
+      qos,
+      retain: this.settings.force_disable_retain ? false : (options.retain ?? false),
+    };
+    if (this.version === 5 && options.properties) sendOptions.properties = options.properties;
+    const client = this.client;
+    if (!client?.connected || this.closing) return this.publishWhileUnavailable(topic, payload, sendOptions);
+    return this.send(client, topic, payload, sendOptions);
+  }
+
+  /** Publishes `{"state":"offline"}` (if connected) and ends the session's connection cleanly. */
+  async close(): Promise<void> {
+    const client = this.client;
+    if (!client || this.closing) return;
+    if (client.connected) {
+      try {
+        await withTimeout(this.publishBridgeState("offline"), CLOSE_TIMEOUT_MS);
+      } catch (error) {
+        this.logger.warning(`Could not publish offline state before closing: ${(error as Error).message}`, NS);
+      }
+    }
+    this.closing = true;
+    const force = !client.connected;
+    await withTimeout(new Promise<void>((resolve) => client.end(force, {}, () => resolve())), CLOSE_TIMEOUT_MS).catch(
+      () => client.end(true),
+    );
+    this.stats.connected = false;
+  }
+
+  private publishBridgeState(state: "online" | "offline"): Promise<void> {
+    return this.publish(`${this.baseTopic}/bridge/state`, JSON.stringify({ state }), { retain: true, qos: 1 });
+  }
+
+  /** The seam for a publish queue: today a disconnected publish is refused at once. */
+  private publishWhileUnavailable(topic: string, _payload: string | Buffer, _options: IClientPublishOptions): never {
+    throw new MqttUnavailableError(topic);
+  }
+
+  private send(client: MqttJsClient, topic: string, payload: string | Buffer, opts: IClientPublishOptions) {
+    return new Promise<void>((resolve, reject) =>
+      client.publish(topic, payload, opts, (error) => {
+        if (error) return reject(error);
+        this.stats.published++;
+        resolve();
+      }),
+    );
+  }
+
+  private wire(client: MqttJsClient): void {
+    const minMs = this.runtime.reconnectMinMs ?? 1000;
+    const maxMs = this.runtime.reconnectMaxMs ?? 30_000;
+    client.on("packetsend", (packet) => {
+      // the stream of a new connection is created right before its CONNECT: set TCP_NODELAY before any data flows
+      if (packet.cmd === "connect" && this.runtime.noDelay !== false && client.stream instanceof Socket) {
+        client.stream.setNoDelay(true);
+      }
+    });
+    client.on("connect", (connack: IConnackPacket) => {
+      const first = !this.everConnected;
+      this.everConnected = true;
+      this.outageLogged = false;
+      this.stats.connected = true;
+      client.options.reconnectPeriod = minMs;
+      if (!first) this.stats.reconnects++;
+      const session = connack.sessionPresent ? "session resumed" : "new session";
+      this.logger.info(`${first ? "Connected" : "Reconnected"} to MQTT server (${session})`, NS);
+      void this.afterConnect(connack.sessionPresent, first);
+    });
+    client.on("reconnect", () => {
+      const next = Math.min((client.options.reconnectPeriod ?? minMs) * 2, maxMs);
+      this.logger.debug(() => `Reconnecting to MQTT server ${this.server}`, NS);
+      client.options.reconnectPeriod = next;
+    });
+    client.on("close", () => {
+      if (!this.stats.connected) return;
+      this.stats.connected = false;
+      if (this.closing) this.logger.info("Disconnected from MQTT server", NS);
+      else this.logger.warning(`Disconnected from MQTT server ${this.server}; reconnecting`, NS);
+      this.callAll(this.disconnectHandlers, (h) => h());
+    });
+    client.on("disconnect", (packet: IDisconnectPacket) => {
+      const reason = packet.properties?.reasonString ?? "";
+      this.logger.warning(`MQTT server sent DISCONNECT (reason code ${packet.reasonCode ?? 0}) ${reason}`.trim(), NS);
+    });
+    client.on("error", (error) => {
+      if (!this.everConnected || this.closing) return;
+      const text = `MQTT connection to ${this.server}: ${describeConnectError(error, this.version)}`;
+      if (this.outageLogged) this.logger.debug(text, NS);
+      else this.logger.warning(text, NS);
+      this.outageLogged = true;
+    });
+    client.on("message", (topic, payload, packet) => {
+      this.stats.received++;
+      this.callAll(this.messageHandlers, (h) => h(topic, payload, packet));
+    });
+  }
+
+  private async afterConnect(sessionPresent: boolean, first: boolean): Promise<void> {
+    if (!first && this.onlineSubscriptions) {
+      try {
+        await this.announceOnline(this.onlineSubscriptions);
+      } catch (error) {
+        this.logger.error(
+          `Could not re-subscribe and announce online after reconnect: ${(error as Error).message}`,
+          NS,
+        );
+      }
+    }
+    this.callAll(this.connectHandlers, (h) => h(sessionPresent));
+  }
+
+  private callAll<H>(handlers: Set<H>, call: (handler: H) => void): void {
+    for (const handler of handlers) {
+      try {
+        call(handler);
+      } catch (error) {
+        this.logger.error(`MQTT handler failed: ${(error as Error).stack ?? error}`, NS);
+      }
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

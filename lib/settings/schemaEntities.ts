@@ -1,0 +1,87 @@
+import type { JsonSchema } from "./jsonSchema.js";
+import { RR } from "./schemaConnection.js";
+import { deviceAvailabilitySchema } from "./schemaFeatures.js";
+
+export const IEEE_KEY_PATTERN = "^0x[0-9a-fA-F]{16}$";
+export const GROUP_KEY_PATTERN = "^[0-9]+$";
+export const IEEE_ADDRESS = new RegExp(IEEE_KEY_PATTERN);
+
+const regexList = (title: string, description: string): JsonSchema => ({
+  type: "array",
+  items: { type: "string" },
+  title,
+  description,
+});
+
+/** Keys devices and groups share. Extra keys are converter options and stay unconstrained. */
+const entityProperties: Record<string, JsonSchema> = {
+  friendly_name: {
+    type: "string",
+    title: "Friendly name",
+    description: "Name used in MQTT topics; may contain / to nest topics",
+  },
+  description: { type: "string", title: "Description" },
+  retain: { type: "boolean", title: "Retain", description: "Publish state messages retained" },
+  retention: {
+    type: "number",
+    title: "Retention (seconds)",
+    description: "Message expiry for retained state; needs mqtt.version 5",
+  },
+  qos: { type: "number", enum: [0, 1, 2], title: "QoS" },
+  optimistic: {
+    type: "boolean",
+    title: "Optimistic",
+    description: "Publish the expected state after a successful /set",
+    default: true,
+  },
+  filtered_attributes: regexList("Filtered attributes", "Regexes of attributes never published"),
+  homeassistant: {
+    type: ["object", "null"],
+    title: "Home Assistant overrides",
+    description: "Per-entity discovery overrides keyed by object_id; null hides the entity from discovery",
+  },
+};
+
+export const deviceSchema: JsonSchema = {
+  type: "object",
+  title: "Device",
+  required: ["friendly_name"],
+  properties: {
+    ...entityProperties,
+    disabled: { type: "boolean", title: "Disabled", description: "Ignore the device entirely", ...RR },
+    debounce: { type: "number", title: "Debounce (seconds)", description: "Merge bursts of messages", ...RR },
+    debounce_ignore: regexList("Debounce ignore", "Attributes that always pass the debounce"),
+    throttle: {
+      type: "number",
+      title: "Throttle (seconds)",
+      description: "Drop messages that arrive within this time of the previous one",
+      ...RR,
+    },
+    filtered_cache: regexList("Filtered cache", "Regexes of attributes never cached"),
+    filtered_optimistic: regexList("Filtered optimistic", "Regexes of attributes left out of optimistic state"),
+    icon: {
+      type: "string",
+      title: "Icon",
+      description: "http(s):// URL or device_icons/<file>",
+    },
+    availability: deviceAvailabilitySchema,
+    disable_automatic_update_check: { type: "boolean", title: "Disable automatic OTA update check" },
+  },
+};
+
+export const groupSchema: JsonSchema = {
+  type: "object",
+  title: "Group",
+  required: ["friendly_name"],
+  properties: {
+    ...entityProperties,
+    off_state: {
+      type: "string",
+      enum: ["all_members_off", "last_member_state"],
+      title: "Off state",
+      description: "When the group reports OFF",
+      default: "all_members_off",
+      ...RR,
+    },
+  },
+};

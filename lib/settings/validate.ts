@@ -1,0 +1,79 @@
+import { Ajv, type ValidateFunction } from "ajv";
+import { formatAjvErrors } from "./ajvErrors.js";
+import { validateFriendlyName } from "./friendlyName.js";
+import { isPlainObject, type PlainObject } from "./plainObjects.js";
+import { settingsSchema } from "./schema.js";
+
+let validator: ValidateFunction | undefined;
+let restartValidator: ValidateFunction | undefined;
+
+function compile(requiresRestartFails: boolean): ValidateFunction {
+  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
+  // An annotation for validation; for the restart check, the trick is that every present setting marked
+  // `requiresRestart` "fails", so the errors list exactly the changed settings that need a restart.
+  ajv.addKeyword(
+    requiresRestartFails
+      ? { keyword: "requiresRestart", schemaType: "boolean", validate: (marked: boolean) => !marked, errors: true }
+      : { keyword: "requiresRestart", schemaType: "boolean" },
+  );
+  return ajv.compile(settingsSchema);
+}
+
+/** Whether a sparse object of changed settings touches one that needs a restart. */
+export function restartRequired(changes: unknown): boolean {
+  if (changes === undefined) return false;
+  restartValidator ??= compile(true);
+  restartValidator(changes);
+  return (restartValidator.errors ?? []).some((e) => e.keyword === "requiresRestart");
+}
+
+/** Validates complete settings (defaults merged in); returns one line per problem, none when valid. */
+export function validateSettings(settings: PlainObject): string[] {
+  validator ??= compile(false);
+  const problems = validator(settings) ? [] : formatAjvErrors(validator.errors ?? []);
+  return [...problems, ...checkEntities(settings)];
+}
+
+function entities(settings: PlainObject): [string, PlainObject][] {
+  const list: [string, PlainObject][] = [];
+  for (const section of ["devices", "groups"]) {
+    const map = settings[section];
+    if (!isPlainObject(map)) continue;
+    for (const [key, options] of Object.entries(map)) {
+      if (isPlainObject(options)) list.push([`${section}.${key}`, options]);
+    }
+  }
+  return list;
+}
+
+/** The checks a schema cannot express: unique and valid names, icons, retention needing MQTT 5. */
+function checkEntities(settings: PlainObject): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>();
+  const mqttVersion = isPlainObject(settings.mqtt) ? settings.mqtt.version : undefined;
+  const retentionProblem = (path: string) =>
+    `${path}.retention: needs mqtt.version 5 (mqtt.version is ${JSON.stringify(mqttVersion ?? null)})`;
+
+  for (const [path, options] of entities(settings)) {
+    const name = options.friendly_name;
+    if (typeof name === "string") {
+      const invalid = validateFriendlyName(name);
+      const owner = owners.get(name);
+      if (invalid) problems.push(`${path}.friendly_name: ${invalid}`);
+      else if (owner) {
+        const kind = owner.startsWith("devices.") ? "device" : "group";
+        problems.push(`${path}.friendly_name: '${name}' is used by another ${kind} (${owner})`);
+      } else owners.set(name, path);
+    }
+    const icon = options.icon;
+    if (typeof icon === "string" && !/^(https?:\/\/|device_icons\/)/.test(icon)) {
+      problems.push(`${path}.icon: must start with http://, https:// or device_icons/ (got ${JSON.stringify(icon)})`);
+    }
+    if (options.retention !== undefined && mqttVersion !== 5) problems.push(retentionProblem(path));
+  }
+  const globalOptions = settings.device_options;
+  if (isPlainObject(globalOptions) && globalOptions.retention !== undefined && mqttVersion !== 5) {
+    problems.push(retentionProblem("device_options"));
+  }
+  return problems;
+}

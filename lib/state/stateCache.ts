@@ -1,0 +1,118 @@
+import { existsSync, readFileSync, renameSync } from "node:fs";
+import { writeFileAtomic } from "../util/atomicFile.js";
+import type { Logger } from "../util/logger.js";
+
+const NS = "z2m:state";
+/** Keys that describe an event, not a state: never cached (zigbee2mqtt's behaviour). */
+const EPHEMERAL = new Set(["action", "action_group", "action_duration", "action_transition_time", "elapsed"]);
+const SAVE_DELAY_MS = 1000;
+
+export type EntityState = Record<string, unknown>;
+
+/**
+ * The last known state of every device and group (`state.json`, zigbee2mqtt's format: `{"<ieee>": {...},
+ * "<groupId>": {...}}`). Loaded at start, written atomically shortly after changes and at stop.
+ */
+export class StateCache {
+  private readonly states = new Map<string, EntityState>();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private dirty = false;
+
+  constructor(
+    private readonly file: string | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  load(): void {
+    if (!this.file || !existsSync(this.file)) return;
+    try {
+      const data = JSON.parse(readFileSync(this.file, "utf8")) as unknown;
+      if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("not a JSON object");
+      for (const [k, v] of Object.entries(data)) {
+        if (typeof v === "object" && v !== null && !Array.isArray(v)) this.states.set(k, v as EntityState);
+      }
+      this.logger.debug(() => `loaded ${this.states.size} cached states from ${this.file}`, NS);
+    } catch (e) {
+      const aside = `${this.file}.corrupt-${Date.now()}`;
+      try {
+        renameSync(this.file, aside);
+      } catch {
+        // keep going with an empty cache
+      }
+      this.logger.error(
+        `State cache ${this.file} is unreadable (${(e as Error).message}); moved to ${aside}, starting empty`,
+        NS,
+      );
+    }
+  }
+
+  get(key: string): EntityState {
+    return this.states.get(key) ?? {};
+  }
+
+  has(key: string): boolean {
+    return this.states.has(key);
+  }
+
+  /**
+   * Merges an update into the cached state and returns the full state. Ephemeral keys and keys matching
+   * `filteredCache` are left out of the cache (but returned in the result).
+   */
+  merge(key: string, update: EntityState, filteredCache?: RegExp[]): EntityState {
+    const current = this.states.get(key);
+    const next: EntityState = current ? { ...current } : {};
+    let changed = false;
+    for (const k in update) {
+      const v = update[k];
+      if (EPHEMERAL.has(k) || filteredCache?.some((r) => r.test(k))) continue;
+      if (next[k] !== v) {
+        next[k] = v;
+        changed = true;
+      }
+    }
+    if (changed || !current) {
+      this.states.set(key, next);
+      this.scheduleSave();
+    }
+    return { ...next, ...update };
+  }
+
+  /** Replaces a state (e.g. a device left, or a rename that keeps the key). */
+  set(key: string, state: EntityState): void {
+    this.states.set(key, state);
+    this.scheduleSave();
+  }
+
+  remove(key: string): void {
+    if (this.states.delete(key)) this.scheduleSave();
+  }
+
+  keys(): string[] {
+    return [...this.states.keys()];
+  }
+
+  private scheduleSave(): void {
+    this.dirty = true;
+    if (!this.file || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save();
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  /** Writes state.json now (atomically: temp file, fsync, rename). */
+  save(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (!this.file || !this.dirty) return;
+    const obj: Record<string, EntityState> = {};
+    for (const [k, v] of this.states) obj[k] = v;
+    try {
+      writeFileAtomic(this.file, JSON.stringify(obj, null, 4));
+      this.dirty = false;
+    } catch (e) {
+      this.logger.error(`Cannot write state cache ${this.file}: ${(e as Error).message}`, NS);
+    }
+  }
+}

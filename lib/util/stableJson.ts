@@ -1,0 +1,47 @@
+/**
+ * JSON with object keys sorted, so every payload is deterministic (zigbee2mqtt clients and tests compare strings).
+ * `undefined` values and functions are skipped as JSON.stringify does; non-finite numbers become null.
+ */
+export function stableStringify(value: unknown): string {
+  return write(value) ?? "null";
+}
+
+function write(v: unknown): string | undefined {
+  if (v === null) return "null";
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "number":
+      return Number.isFinite(v) ? String(v) : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "bigint":
+      return String(v);
+    case "object": {
+      if (Array.isArray(v)) {
+        let s = "[";
+        for (let i = 0; i < v.length; i++) {
+          if (i > 0) s += ",";
+          s += write(v[i]) ?? "null";
+        }
+        return `${s}]`;
+      }
+      if (Buffer.isBuffer(v)) return write(v.toJSON());
+      const toJSON = (v as { toJSON?: () => unknown }).toJSON;
+      if (typeof toJSON === "function") return write(toJSON.call(v));
+      const keys = Object.keys(v as object).sort();
+      let s = "{";
+      let first = true;
+      for (const k of keys) {
+        const w = write((v as Record<string, unknown>)[k]);
+        if (w === undefined) continue;
+        if (!first) s += ",";
+        first = false;
+        s += `${JSON.stringify(k)}:${w}`;
+      }
+      return `${s}}`;
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,79 @@
+import { join } from "node:path";
+import type { SerialSettings } from "../settings/types.js";
+import { Simulator } from "../simulator/simulator.js";
+import { BridgeError } from "../util/errors.js";
+import type { Logger } from "../util/logger.js";
+import { describePorts, discoverAdapter } from "./adapterDiscovery.js";
+
+const NS = "z2m:zigbee";
+export const VIRTUAL_PREFIX = "virtual://";
+
+/** The built-in virtual coordinator, when the bridge runs on one. */
+export interface VirtualCoordinator {
+  simulator: Simulator;
+  stop(): Promise<void>;
+}
+
+export interface SerialTarget {
+  /** what herdsman opens: a device path or tcp://host:port */
+  path: string;
+  adapter: string | undefined;
+  /** serial line settings discovery knows for the stick (e.g. SkyConnect needs rtscts) */
+  rtscts?: boolean;
+  baudRate?: number;
+  /** for the log and bridge/info */
+  description: string;
+  virtual?: VirtualCoordinator;
+}
+
+/**
+ * Where the coordinator is: a configured port, the built-in virtual coordinator (`virtual://<scenario>`, files under
+ * `<data>/virtual/` so a later switch to a real stick starts clean), or a USB stick found by its ids.
+ */
+export async function resolveSerialTarget(
+  serial: SerialSettings,
+  dataDir: string,
+  logger: Logger,
+): Promise<SerialTarget> {
+  const port = serial.port ?? undefined;
+  if (port?.startsWith(VIRTUAL_PREFIX)) {
+    const scenario = port.slice(VIRTUAL_PREFIX.length) || "demo";
+    const simulator = new Simulator({
+      scenario,
+      nvFile: join(dataDir, "virtual", "simulator-nv.json"),
+      log: (level, message) => {
+        if (level === "warn") logger.warning(message, "z2m:virtual");
+        else if (level === "info") logger.info(message, "z2m:virtual");
+        else logger.debug(message, "z2m:virtual");
+      },
+    });
+    await simulator.start();
+    logger.info(
+      `Using the built-in virtual coordinator (scenario '${simulator.scenario.name}', ${simulator.deviceNames().length} devices) on ${simulator.url}`,
+      NS,
+    );
+    return {
+      path: simulator.url,
+      adapter: "zstack",
+      description: `virtual coordinator (${simulator.scenario.name})`,
+      virtual: { simulator, stop: () => simulator.stop() },
+    };
+  }
+  if (port) return { path: port, adapter: serial.adapter, description: port };
+  const { chosen, ports, error } = await discoverAdapter({ adapter: serial.adapter });
+  if (!chosen) {
+    const listing = error ?? `serial ports found: ${describePorts(ports)}`;
+    throw new BridgeError(
+      "ADAPTER_UNAVAILABLE",
+      `No Zigbee coordinator found (serial.port is not set); ${listing}. Set serial.port (and serial.adapter) in configuration.yaml.`,
+    );
+  }
+  logger.info(`serial.port not set: using ${chosen.description} at ${chosen.path} (adapter ${chosen.adapter})`, NS);
+  return {
+    path: chosen.path,
+    adapter: serial.adapter ?? chosen.adapter,
+    rtscts: chosen.rtscts,
+    baudRate: chosen.baudRate,
+    description: chosen.path,
+  };
+}

@@ -1,0 +1,119 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBroker, type TestBroker } from "../../support/broker.js";
+import type { TestClient } from "../../support/mqttTestClient.js";
+import {
+  BASE,
+  json,
+  observer,
+  type RunningBridge,
+  startBridge,
+  waitForInterviews,
+  writeConfig,
+} from "../support/bridgeWorld.js";
+import { removeDir, tempDir } from "../support/herdsmanWorld.js";
+
+/** What survives a restart, and what bad input does (nothing, but a clear error). */
+describe("bridge: restarts, renames and malformed commands", () => {
+  const dir = tempDir();
+  let broker: TestBroker;
+  let bridge: RunningBridge;
+  let mqtt: TestClient;
+  let lampIeee: string;
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    writeConfig(dir, broker.url);
+    mqtt = await observer(broker.url);
+    bridge = await startBridge(dir);
+    lampIeee = bridge.simulator.device("bulb").description.ieee;
+    await waitForInterviews(bridge, 4);
+  });
+
+  afterAll(async () => {
+    await mqtt?.end();
+    await bridge?.stop();
+    await broker?.stop();
+    removeDir(dir);
+  });
+
+  it("malformed /set payloads are refused with clear errors; nothing crashes and the lamp still answers", async () => {
+    const errors: string[] = [];
+    const logger = bridge.controller.logger;
+    const off = logger.onLog((e) => {
+      if (e.level === "error") errors.push(e.message);
+    });
+    const bad: Array<[string, string]> = [
+      [`${lampIeee}/set`, "{not json"],
+      [`${lampIeee}/set`, JSON.stringify({ no_such_key: 1 })],
+      [`${lampIeee}/set`, JSON.stringify({ brightness: 9999 })],
+      [`${lampIeee}/set`, JSON.stringify({ state: "MAYBE" })],
+      [`${lampIeee}/set`, '{"__proto__": {"polluted": true}, "constructor": 1}'],
+      [`${lampIeee}/set`, "[1,2,3]"],
+      ["no_such_device/set", JSON.stringify({ state: "ON" })],
+      [`${lampIeee}/7/set`, JSON.stringify({ state: "ON" })],
+    ];
+    for (const [topic, payload] of bad) await mqtt.publish(`${BASE}/${topic}`, payload);
+    await mqtt.publish(`${BASE}/${lampIeee}/set`, JSON.stringify({ state: "ON", brightness: 33 }));
+    await mqtt.waitForMessage((m) => m.topic === `${BASE}/${lampIeee}` && json(m.payload).brightness === 33, 5000);
+    off();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const text = errors.join("\n");
+    expect(text).toMatch(/not JSON/);
+    expect(text).toMatch(/No converter available for 'no_such_key'/);
+    expect(text).toMatch(/'brightness'.*at most 254 \(got 9999\)/);
+    expect(text).toMatch(/'state'.*must be ON, OFF, TOGGLE \(got "MAYBE"\)/);
+    expect(text).toMatch(/Refused key '__proto__'/);
+    expect(text).toMatch(/expected a JSON object/);
+    expect(text).toMatch(/Entity 'no_such_device' is unknown/);
+    expect(text).toMatch(/has no endpoint '7'/);
+    expect(bridge.simulator.device("bulb").getAttribute(1, "genLevelCtrl", "currentLevel")).toBe(33);
+  });
+
+  it("permit_join answers with zigbee2mqtt's envelope, errors included", async () => {
+    await mqtt.publish(`${BASE}/bridge/request/permit_join`, JSON.stringify({ time: 20, transaction: "t1" }));
+    const ok = await mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/bridge/response/permit_join` && json(m.payload).transaction === "t1",
+    );
+    expect(json(ok.payload)).toEqual({ data: { time: 20 }, status: "ok", transaction: "t1" });
+    await mqtt.publish(`${BASE}/bridge/request/permit_join`, JSON.stringify({ time: 999, transaction: "t2" }));
+    const err = await mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/bridge/response/permit_join` && json(m.payload).transaction === "t2",
+    );
+    expect(json(err.payload)).toMatchObject({ data: {}, status: "error", transaction: "t2" });
+    expect(String(json(err.payload).error)).toMatch(/'time' must be .* 0 to 254/);
+    await mqtt.publish(`${BASE}/bridge/request/permit_join`, "0");
+    await mqtt.waitForMessage(
+      (m) =>
+        m.topic === `${BASE}/bridge/response/permit_join` &&
+        json(m.payload).status === "ok" &&
+        (json(m.payload).data as { time: number }).time === 0,
+    );
+  });
+
+  it("a rename and the cached state survive a restart; a new subscriber gets the retained state", async () => {
+    bridge.settings.renameDevice(lampIeee, "living_room/lamp");
+    await mqtt.publish(`${BASE}/living_room/lamp/set`, JSON.stringify({ state: "ON", brightness: 150 }));
+    await mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/living_room/lamp` && json(m.payload).brightness === 150,
+      5000,
+    );
+    await bridge.stop();
+    const onDisk = JSON.parse(readFileSync(join(dir, "virtual", "state.json"), "utf8")) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(onDisk[lampIeee]).toMatchObject({ state: "ON", brightness: 150 });
+    expect(readFileSync(join(dir, "configuration.yaml"), "utf8")).toContain("living_room/lamp");
+
+    bridge = await startBridge(dir);
+    const fresh = await observer(broker.url);
+    const retained = await fresh.waitForMessage((m) => m.topic === `${BASE}/living_room/lamp` && m.retain, 5000);
+    expect(json(retained.payload)).toMatchObject({ state: "ON", brightness: 150 });
+    await fresh.end();
+    await mqtt.publish(`${BASE}/living_room/lamp/set`, JSON.stringify({ brightness: 90 }));
+    await mqtt.waitForMessage((m) => m.topic === `${BASE}/living_room/lamp` && json(m.payload).brightness === 90, 5000);
+    expect(bridge.simulator.device("bulb").getAttribute(1, "genLevelCtrl", "currentLevel")).toBe(90);
+  });
+});

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestBroker, type TestBroker } from "../../support/broker.js";
+import type { TestClient } from "../../support/mqttTestClient.js";
+import {
+  BASE,
+  json,
+  observer,
+  type RunningBridge,
+  startBridge,
+  waitForInterviews,
+  writeConfig,
+} from "../support/bridgeWorld.js";
+import { removeDir, tempDir } from "../support/herdsmanWorld.js";
+
+/** The whole chain: bridge + virtual coordinator + real broker, as a user sees it on MQTT. */
+describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
+  const dir = tempDir();
+  let broker: TestBroker;
+  let bridge: RunningBridge;
+  let mqtt: TestClient;
+  let lamp: string;
+
+  const lastState = (name: string) => json(mqtt.received(`${BASE}/${name}`).at(-1)?.payload ?? "{}");
+  const waitState = (name: string, pred: (s: Record<string, unknown>) => boolean, ms = 5000) =>
+    mqtt.waitForMessage((m) => m.topic === `${BASE}/${name}` && pred(json(m.payload)), ms);
+
+  beforeAll(async () => {
+    broker = await startTestBroker();
+    writeConfig(dir, broker.url);
+    mqtt = await observer(broker.url);
+    bridge = await startBridge(dir);
+    lamp = bridge.simulator.device("bulb").description.ieee;
+    await waitForInterviews(bridge, 4);
+  });
+
+  afterAll(async () => {
+    await mqtt?.end();
+    await bridge?.stop();
+    await broker?.stop();
+    removeDir(dir);
+  });
+
+  it("publishes the demo devices in retained bridge/devices with their definitions", async () => {
+    const msg = await mqtt.waitForMessage((m) => {
+      if (m.topic !== `${BASE}/bridge/devices`) return false;
+      const list = JSON.parse(m.payload) as Array<{ interview_state: string }>;
+      return list.filter((d) => d.interview_state === "SUCCESSFUL").length >= 5;
+    }, 10_000);
+    type Expose = { type: string; name: string; features?: Expose[] };
+    type Entry = { ieee_address: string; type: string; definition?: { model: string; exposes: Expose[] } };
+    const devices = JSON.parse(msg.payload) as Entry[];
+    const bulb = devices.find((d) => d.ieee_address === lamp);
+    expect(bulb?.definition).toMatchObject({ model: "ZB_A60_RGBCW", vendor: "Ajax Online" });
+    const light = bulb?.definition?.exposes.find((e) => e.type === "light");
+    const features = (light?.features ?? []).map((f) => f.name);
+    expect(features).toEqual(expect.arrayContaining(["state", "brightness", "color_temp", "color_xy"]));
+    expect(devices.find((d) => d.type === "Coordinator")).toBeDefined();
+    expect(
+      devices
+        .map((d) => d.definition?.model)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(["E1743", "SNZB-02", "SP 120", "ZB_A60_RGBCW"]);
+  });
+
+  it("a /set of state, brightness and xy colour changes the bulb; the retained state follows", async () => {
+    await mqtt.publish(
+      `${BASE}/${lamp}/set`,
+      JSON.stringify({ state: "ON", brightness: 200, color: { x: 0.3, y: 0.4 } }),
+    );
+    await waitState(
+      lamp,
+      (s) => s.state === "ON" && s.brightness === 200 && s.color_mode === "xy" && (s.color as { x: number })?.x === 0.3,
+    );
+    const sb = bridge.simulator.device("bulb");
+    expect(sb.getAttribute(1, "genOnOff", "onOff")).toBe(1);
+    expect(sb.getAttribute(1, "genLevelCtrl", "currentLevel")).toBe(200);
+    expect(sb.getAttribute(1, "lightingColorCtrl", "currentX")).toBe(Math.round(0.3 * 65535));
+    expect(lastState(lamp)).toMatchObject({
+      state: "ON",
+      brightness: 200,
+      color: { x: 0.3, y: 0.4 },
+      color_mode: "xy",
+    });
+    const fresh = await observer(broker.url);
+    const retained = await fresh.waitForMessage((m) => m.topic === `${BASE}/${lamp}` && m.retain, 3000);
+    expect(json(retained.payload)).toMatchObject({ state: "ON", brightness: 200 });
+    await fresh.end();
+  });
+
+  it("color_temp through /set/<attribute>, and /get reads back", async () => {
+    await mqtt.publish(`${BASE}/${lamp}/set/color_temp`, "370");
+    await waitState(lamp, (s) => s.color_temp === 370 && s.color_mode === "color_temp");
+    expect(bridge.simulator.device("bulb").getAttribute(1, "lightingColorCtrl", "colorTemperature")).toBe(370);
+    bridge.simulator.device("bulb").setAttribute(1, "genLevelCtrl", "currentLevel", 120);
+    await waitState(lamp, (s) => s.brightness === 120);
+    mqtt.clear();
+    await mqtt.publish(`${BASE}/${lamp}/get`, JSON.stringify({ brightness: "" }));
+    await waitState(lamp, (s) => s.brightness === 120);
+  });
+
+  it("bare OFF works, and the sensor's reports appear as temperature, humidity and battery", async () => {
+    await mqtt.publish(`${BASE}/${lamp}/set`, "OFF");
+    await waitState(lamp, (s) => s.state === "OFF");
+    const sensor = bridge.simulator.device("sensor");
+    sensor.emitReport(1, "msTemperatureMeasurement", { measuredValue: 2312 });
+    sensor.emitReport(1, "msRelativeHumidity", { measuredValue: 5530 });
+    sensor.emitReport(1, "genPowerCfg", { batteryPercentageRemaining: 150 });
+    const name = sensor.description.ieee;
+    await waitState(name, (s) => s.temperature === 23.12 && s.humidity === 55.3 && s.battery === 75);
+  });
+
+  it("a remote press appears as an action (not cached)", async () => {
+    const remote = bridge.simulator.device("remote");
+    remote.press("on");
+    const name = remote.description.ieee;
+    await waitState(name, (s) => s.action === "on");
+    expect(bridge.controller.state.get(name).action).toBeUndefined();
+  });
+});

@@ -1,0 +1,72 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { connectTestClient } from "../support/mqttTestClient.js";
+import { removeDir, tempDir, waitFor } from "./support/herdsmanWorld.js";
+
+const REPO = execFileSync("git", ["rev-parse", "--show-toplevel"], {
+  cwd: import.meta.dirname,
+  encoding: "utf8",
+}).trim();
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/**
+ * The newcomer path, as the README says it: a fresh clone, `npm ci`, `npm start` on an empty data directory, and
+ * the demo lamp answers a /set on mqtt://localhost:1883 — the broker already there, or the embedded one.
+ */
+describe("newcomer path: fresh clone, npm ci, npm start", () => {
+  const work = tempDir("zigmqtt-clone-");
+  const data = tempDir("zigmqtt-data-");
+  let child: ChildProcess | undefined;
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill("SIGKILL");
+    }
+    removeDir(work);
+    removeDir(data);
+  });
+
+  it("the demo lamp answers within a minute of npm start", { timeout: 300_000 }, async () => {
+    const clone = join(work, "zigmqtt");
+    execFileSync("git", ["clone", "--quiet", REPO, clone]);
+    execFileSync(npm, ["ci", "--no-audit", "--no-fund", "--prefer-offline"], {
+      cwd: clone,
+      stdio: "ignore",
+      timeout: 240_000,
+    });
+
+    let out = "";
+    const t0 = Date.now();
+    child = spawn(npm, ["start"], {
+      cwd: clone,
+      env: { ...process.env, ZIGMQTT_DATA: data },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (d) => {
+      out += d;
+    });
+    child.stderr?.on("data", (d) => {
+      out += d;
+    });
+    await waitFor(() => /zigmqtt started/.test(out) || child?.exitCode !== null, 60_000, "zigmqtt started");
+    expect(out).toMatch(/zigmqtt started/);
+    const embedded = /started the embedded broker/i.test(out);
+    console.log(`[newcomer] broker on localhost:1883: ${embedded ? "the embedded one" : "an existing one"}`);
+
+    const mqtt = await connectTestClient("mqtt://localhost:1883");
+    await mqtt.subscribe("zigbee2mqtt/demo_lamp");
+    await waitFor(() => /Interview of 'demo_lamp' successful/.test(out), 20_000, "the demo lamp paired");
+    for (const state of ["OFF", "ON"]) {
+      await mqtt.publish("zigbee2mqtt/demo_lamp/set", JSON.stringify({ state }));
+      const live = await mqtt.waitForMessage((m) => !m.retain && JSON.parse(m.payload).state === state, 10_000);
+      expect(JSON.parse(live.payload).state).toBe(state);
+    }
+    console.log(`[newcomer] npm start → lamp answered in ${Date.now() - t0} ms`);
+    await mqtt.end();
+
+    const exited = new Promise<number | null>((r) => child?.once("exit", (code) => r(code)));
+    child.kill("SIGTERM");
+    expect(await exited).not.toBeNull();
+  });
+});

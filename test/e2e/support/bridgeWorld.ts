@@ -1,0 +1,78 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { Controller } from "../../../lib/controller.js";
+import { SettingsStore } from "../../../lib/settings/settingsStore.js";
+import type { Simulator } from "../../../lib/simulator/simulator.js";
+import { createLogger } from "../../../lib/util/logger.js";
+import { connectTestClient, type TestClient } from "../../support/mqttTestClient.js";
+import { NETWORK, waitFor } from "./herdsmanWorld.js";
+
+export const BASE = "zigbee2mqtt";
+
+/** A configuration.yaml for a test: the virtual coordinator, the test broker, fixed network keys. */
+export function writeConfig(dataDir: string, brokerUrl: string, extra: Record<string, unknown> = {}): void {
+  const config = {
+    version: 5,
+    mqtt: { base_topic: BASE, server: brokerUrl },
+    serial: { port: "virtual://demo", adapter: "zstack" },
+    advanced: {
+      network_key: NETWORK.networkKey,
+      pan_id: NETWORK.panID,
+      ext_pan_id: NETWORK.extendedPanID,
+      channel: 11,
+      log_level: "warning",
+      log_output: [],
+    },
+    device_options: { retain: true },
+    ...extra,
+  };
+  writeFileSync(join(dataDir, "configuration.yaml"), stringify(config));
+}
+
+export interface RunningBridge {
+  controller: Controller;
+  settings: SettingsStore;
+  simulator: Simulator;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole bridge in this process on a data dir (its configuration.yaml must exist). */
+export async function startBridge(dataDir: string): Promise<RunningBridge> {
+  const settings = SettingsStore.load(dataDir, {});
+  const logger = createLogger({ level: "warning", output: [] });
+  const controller = new Controller(settings, logger);
+  await controller.start();
+  const simulator = controller.zigbee.virtual?.simulator;
+  if (!simulator) throw new Error("the test bridge runs on the virtual coordinator");
+  return {
+    controller,
+    settings,
+    simulator,
+    stop: async () => {
+      await controller.stop();
+      await logger.close();
+    },
+  };
+}
+
+/** Waits until `count` devices are interviewed and configured (a fresh virtual network pairs its devices). */
+export async function waitForInterviews(bridge: RunningBridge, count: number, timeoutMs = 15_000): Promise<void> {
+  await waitFor(
+    () => bridge.controller.zigbee.devices().filter((d) => d.interviewed && d.definition).length >= count,
+    timeoutMs,
+    `${count} interviewed devices`,
+  );
+  await bridge.controller.configure?.idle();
+}
+
+/** An MQTT client subscribed to everything under the base topic. */
+export async function observer(url: string): Promise<TestClient> {
+  const c = await connectTestClient(url);
+  await c.subscribe(`${BASE}/#`);
+  return c;
+}
+
+export function json(payload: string): Record<string, unknown> {
+  return JSON.parse(payload) as Record<string, unknown>;
+}

@@ -1,0 +1,216 @@
+import { type AddressInfo, createServer, type Socket } from "node:net";
+import { describe, expect, it } from "vitest";
+import { startEmbeddedBroker } from "../../../lib/mqtt/embeddedBroker.js";
+import { MqttConnectError, MqttUnavailableError } from "../../../lib/mqtt/mqttErrors.js";
+import { defaultClientId } from "../../../lib/mqtt/mqttOptions.js";
+import { freePort, silentLogger } from "../../support/broker.js";
+import { useMqttWorld } from "./mqttWorld.js";
+
+const ONLINE = '{"state":"online"}';
+const OFFLINE = '{"state":"offline"}';
+
+describe("MqttClient", () => {
+  const world = useMqttWorld();
+
+  it("announces online (retained, QoS 1) and offline on close", async () => {
+    const bridge = world.bridge();
+    await bridge.connect();
+    await bridge.announceOnline([`${world.base}/bridge/request/#`]);
+    await bridge.close();
+    const spy = await world.spy();
+    await spy.subscribe(`${world.base}/bridge/state`);
+    const state = await spy.waitForMessage(`${world.base}/bridge/state`);
+    expect(state).toMatchObject({ payload: OFFLINE, retain: true });
+  });
+
+  it("publishes online only once its subscriptions are in place, so a request sent on 'online' is heard", async () => {
+    const spy = await world.spy();
+    await spy.subscribe(`${world.base}/bridge/state`);
+    spy.client.on("message", (_topic, payload) => {
+      if (payload.toString() === ONLINE)
+        void spy.publish(`${world.base}/bridge/request/health_check`, "{}", { qos: 1 });
+    });
+    const bridge = world.bridge();
+    const heard: string[] = [];
+    bridge.onMessage((topic) => heard.push(topic));
+    await bridge.connect();
+    await bridge.announceOnline([`${world.base}/bridge/request/#`]);
+    await expect.poll(() => heard).toEqual([`${world.base}/bridge/request/health_check`]);
+    expect(bridge.stats).toMatchObject({ received: 1, connected: true, reconnects: 0 });
+  });
+
+  it("the broker publishes the LWT when the socket dies; the client reconnects and re-announces online", async () => {
+    const spy = await world.spy();
+    await spy.subscribe(`${world.base}/bridge/state`);
+    const bridge = world.bridge();
+    const sessions: boolean[] = [];
+    bridge.onConnect((sessionPresent) => sessions.push(sessionPresent));
+    await bridge.connect();
+    await bridge.announceOnline([`${world.base}/cmd`]);
+    await spy.waitForMessage((m) => m.payload === ONLINE);
+    spy.clear();
+
+    bridge.stream?.destroy();
+    expect((await spy.waitForMessage(`${world.base}/bridge/state`)).payload).toBe(OFFLINE);
+    // a QoS 1 command sent while we are away is kept in our persistent session
+    await spy.publish(`${world.base}/cmd`, "while-away", { qos: 1 });
+    const received: string[] = [];
+    bridge.onMessage((_t, payload) => received.push(payload.toString()));
+
+    await spy.waitForMessage((m) => m.payload === ONLINE, 5000);
+    await expect.poll(() => received).toContain("while-away");
+    expect(bridge.stats.reconnects).toBe(1);
+    await expect.poll(() => sessions).toEqual([false, true]);
+  });
+
+  it.for([3, 4, 5] as const)(
+    "MQTT %i: a QoS 1 message sent while the bridge was stopped arrives when it is back",
+    async (version, ctx) => {
+      if (version === 5 && world.broker.kind === "aedes") ctx.skip(); // aedes speaks MQTT 3.1.1 only
+      const first = world.bridge({ version });
+      await first.connect();
+      await first.announceOnline([`${world.base}/dev/set`]);
+      await first.close();
+
+      const spy = await world.spy();
+      await spy.publish(`${world.base}/dev/set`, '{"state":"ON"}', { qos: 1 });
+
+      const second = world.bridge({ version });
+      const received: string[] = [];
+      second.onMessage((topic, payload) => received.push(`${topic} ${payload}`));
+      await second.connect();
+      expect(second.clientId).toBe(first.clientId);
+      await expect.poll(() => received).toEqual([`${world.base}/dev/set {"state":"ON"}`]);
+    },
+  );
+
+  it("times out a connect that gets no CONNACK", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket.resume()));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const bridge = world.bridge({ server: `mqtt://127.0.0.1:${port}` }, { connectTimeoutMs: 300 });
+      await expect(bridge.connect()).rejects.toThrow(/^MQTT connect to mqtt:\/\/127\.0\.0\.1:\d+ failed: .*time/);
+      // and lets go of the socket
+      await expect.poll(() => sockets.every((s) => s.closed || s.readableEnded)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
+  it("derives a stable client id from base topic and data dir", () => {
+    expect(defaultClientId("zigbee2mqtt", "/data")).toBe(defaultClientId("zigbee2mqtt", "/data"));
+    expect(defaultClientId("zigbee2mqtt", "/data")).not.toBe(defaultClientId("zigbee2mqtt", "/data2"));
+    expect(defaultClientId("zigbee2mqtt", "/data")).toMatch(/^zigmqtt_[0-9a-f]{12}$/);
+    expect(world.bridge({ client_id: "mine" }).clientId).toBeUndefined(); // known after connect
+  });
+
+  it("uses the configured client_id", async () => {
+    const bridge = world.bridge({ client_id: `${world.base}_id` });
+    await bridge.connect();
+    expect(bridge.clientId).toBe(`${world.base}_id`);
+  });
+
+  it("fails to connect with a clear one-line error when nothing listens", async () => {
+    const port = await freePort();
+    const bridge = world.bridge({ server: `mqtt://127.0.0.1:${port}` });
+    const error = await bridge.connect().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MqttConnectError);
+    expect((error as Error).message).toBe(`MQTT connect to mqtt://127.0.0.1:${port} failed: connection refused`);
+  });
+
+  it("fails to connect with a clear error on a bad server URL", async () => {
+    await expect(world.bridge({ server: "foo://127.0.0.1:1" }).connect()).rejects.toThrow(
+      /^MQTT connect to foo:\/\/127.0.0.1:1 failed: /,
+    );
+  });
+
+  it("fails to connect with a clear error when a TLS file is missing", async () => {
+    const bridge = world.bridge({ ca: "/nonexistent/ca.pem" });
+    await expect(bridge.connect()).rejects.toThrow(/failed: cannot read mqtt.ca file \/nonexistent\/ca.pem: ENOENT$/);
+  });
+
+  it("rejects publishes at once while the broker is away, and reconnects when it is back", async () => {
+    const port = await freePort();
+    let broker = await startEmbeddedBroker({ host: "127.0.0.1", port, logger: silentLogger });
+    const bridge = world.bridge({ server: broker.url });
+    await bridge.connect();
+    const disconnected = new Promise<void>((resolve) => bridge.onDisconnect(resolve));
+    await broker.close();
+    await disconnected;
+    expect(bridge.stats.connected).toBe(false);
+    const t0 = performance.now();
+    await expect(bridge.publish(`${world.base}/x`, "1", { qos: 1 })).rejects.toBeInstanceOf(MqttUnavailableError);
+    await expect(bridge.subscribe([`${world.base}/y`])).rejects.toBeInstanceOf(MqttUnavailableError);
+    expect(performance.now() - t0).toBeLessThan(50);
+    expect(bridge.logs).toContainEqual({
+      level: "warning",
+      message: `Disconnected from MQTT server ${broker.url}; reconnecting`,
+    });
+    broker = await startEmbeddedBroker({ host: "127.0.0.1", port, logger: silentLogger });
+    try {
+      await expect.poll(() => bridge.stats, { timeout: 5000 }).toMatchObject({ connected: true, reconnects: 1 });
+      await bridge.publish(`${world.base}/x`, "1", { qos: 1 });
+    } finally {
+      await bridge.close();
+      await broker.close();
+    }
+  });
+
+  it("after a broker restart that lost everything it resubscribes and re-announces online", async () => {
+    const bridge = world.bridge();
+    await bridge.connect();
+    await bridge.announceOnline([`${world.base}/bridge/request/#`]);
+    const reconnected = new Promise<boolean>((resolve) => bridge.onConnect(resolve));
+    await world.broker.restart();
+    expect(await reconnected).toBe(false); // the restarted broker lost our session
+    expect(bridge.stats).toMatchObject({ connected: true, reconnects: 1 });
+    const spy = await world.spy();
+    await spy.subscribe(`${world.base}/bridge/state`);
+    expect(await spy.waitForMessage(`${world.base}/bridge/state`)).toMatchObject({ payload: ONLINE, retain: true });
+    const heard: string[] = [];
+    bridge.onMessage((topic) => heard.push(topic));
+    await spy.publish(`${world.base}/bridge/request/ping`, "{}", { qos: 1 });
+    await expect.poll(() => heard).toEqual([`${world.base}/bridge/request/ping`]);
+  });
+
+  it("force_disable_retain publishes without retain, bridge state included", async () => {
+    const bridge = world.bridge({ force_disable_retain: true });
+    await bridge.connect();
+    await bridge.announceOnline([]);
+    await bridge.publish(`${world.base}/kept`, "v", { retain: true, qos: 1 });
+    const spy = await world.spy();
+    await spy.subscribe(`${world.base}/#`);
+    await expect(spy.waitForMessage(() => true, 300)).rejects.toThrow(/no message/);
+  });
+
+  it("sets TCP_NODELAY on its socket, again after a reconnect", async () => {
+    const noDelay = (stream: object | undefined) => {
+      // Node keeps the flag under an internal symbol; strace shows setsockopt(TCP_NODELAY, 1) for it
+      const symbol = Object.getOwnPropertySymbols(stream).find((s) => s.description === "kSetNoDelay");
+      return symbol && (stream as Record<symbol, unknown>)[symbol];
+    };
+    const bridge = world.bridge();
+    await bridge.connect();
+    expect(noDelay(bridge.stream)).toBe(true);
+    const first = bridge.stream;
+    first?.destroy();
+    await expect.poll(() => bridge.stats.reconnects, { timeout: 5000 }).toBe(1);
+    expect(bridge.stream).not.toBe(first);
+    expect(noDelay(bridge.stream)).toBe(true);
+    const plain = world.bridge({ client_id: `${world.base}_nagle` }, { noDelay: false });
+    await plain.connect();
+    expect(noDelay(plain.stream)).toBe(false);
+  });
+
+  it("counts published and received messages", async () => {
+    const bridge = world.bridge();
+    await bridge.connect();
+    await bridge.subscribe([`${world.base}/echo`]);
+    await bridge.publish(`${world.base}/echo`, "1", { qos: 1 });
+    await expect.poll(() => bridge.stats.received).toBe(1);
+    expect(bridge.stats.published).toBe(1);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { MqttPayloadTooLargeError, MqttTopicError } from "../../../lib/mqtt/mqttErrors.js";
+import {
+  assertPublishTopic,
+  publishPacketSize,
+  publishTopicProblem,
+  topicFilterProblem,
+} from "../../../lib/mqtt/topicGuard.js";
+import { useMqttWorld } from "./mqttWorld.js";
+
+const BAD_TOPICS: [string, string][] = [
+  ["", "empty topic"],
+  ["a/+/b", "wildcards (+, #) are not allowed in a publish topic"],
+  ["a/#", "wildcards (+, #) are not allowed in a publish topic"],
+  ["a\u0000b", "contains U+0000"],
+  ["a/\uD800/b", "not valid UTF-8 (lone surrogate)"],
+  ["a/\uDC00", "not valid UTF-8 (lone surrogate)"],
+  ["x".repeat(65536), "longer than 65535 bytes (65536)"],
+  ["é".repeat(32768), "longer than 65535 bytes (65536)"],
+];
+
+describe("topic guard", () => {
+  it.each(BAD_TOPICS)("refuses %j", (topic, reason) => {
+    expect(publishTopicProblem(topic)).toBe(reason);
+    expect(() => assertPublishTopic(topic)).toThrow(MqttTopicError);
+  });
+
+  it("accepts ordinary and unusual-but-valid topics", () => {
+    for (const topic of ["zigbee2mqtt/bulb", "a//b", "/leading", "ünïcödé/😀", "x".repeat(65535), "a b/$c"]) {
+      expect(publishTopicProblem(topic)).toBeUndefined();
+    }
+  });
+
+  it("checks subscription filters: wildcards only as whole levels", () => {
+    for (const ok of ["a/+/b", "a/#", "#", "+", "+/+/set"]) expect(topicFilterProblem(ok)).toBeUndefined();
+    expect(topicFilterProblem("a/b#")).toBe("'#' must be the whole last level");
+    expect(topicFilterProblem("a/#/b")).toBe("'#' must be the whole last level");
+    expect(topicFilterProblem("a/b+")).toBe("'+' must be a whole level");
+    expect(topicFilterProblem("")).toBe("empty topic");
+  });
+
+  it("computes PUBLISH packet sizes like the wire format", () => {
+    expect(publishPacketSize("a", "", 0)).toBe(5); // 0x30, len 3, 0x00 0x01 'a'
+    expect(publishPacketSize("a", "xyz", 1)).toBe(10);
+    expect(publishPacketSize("t", Buffer.alloc(200), 0)).toBe(1 + 2 + 3 + 200);
+  });
+
+  describe("on a real broker", () => {
+    const world = useMqttWorld();
+
+    it("refuses bad topics with a typed error and nothing reaches the broker", async () => {
+      const spy = await world.spy();
+      await spy.subscribe("#", 0);
+      const bridge = world.bridge();
+      await bridge.connect();
+      for (const [topic] of BAD_TOPICS) {
+        await expect(bridge.publish(topic, "bad")).rejects.toBeInstanceOf(MqttTopicError);
+      }
+      await expect(bridge.subscribe(["a/b#"])).rejects.toBeInstanceOf(MqttTopicError);
+      await bridge.publish(`${world.base}/marker`, "good");
+      await spy.waitForMessage(`${world.base}/marker`);
+      expect(spy.received((m) => m.payload === "bad")).toEqual([]);
+      expect(bridge.stats.published).toBe(1);
+      expect(bridge.connected).toBe(true);
+    });
+
+    it("refuses a payload over maximum_packet_size", async () => {
+      const bridge = world.bridge({ maximum_packet_size: 100 });
+      await bridge.connect();
+      const topic = `${world.base}/big`;
+      await expect(bridge.publish(topic, "x".repeat(100))).rejects.toBeInstanceOf(MqttPayloadTooLargeError);
+      await bridge.publish(topic, "x".repeat(100 - publishPacketSize(topic, "", 0)));
+    });
+  });
+});
