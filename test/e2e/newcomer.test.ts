@@ -11,6 +11,23 @@ const REPO = execFileSync("git", ["rev-parse", "--show-toplevel"], {
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 /**
+ * Processes below `pid`. Ctrl+C in a terminal signals the whole foreground group: npm, its shell and the bridge.
+ * npm itself does not forward SIGINT/SIGTERM to the script, so a test must signal them all, as the terminal does.
+ */
+function descendants(pid: number): number[] {
+  const rows = execFileSync("ps", ["-eo", "pid=,ppid="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/).map(Number));
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [c, pp] of rows) if (pp === p) out.push(c), walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+/**
  * The newcomer path, as the README says it: a fresh clone, `npm ci`, `npm start` on an empty data directory, and
  * the demo lamp answers a /set on mqtt://localhost:1883 — the broker already there, or the embedded one.
  */
@@ -20,8 +37,14 @@ describe("newcomer path: fresh clone, npm ci, npm start", () => {
   let child: ChildProcess | undefined;
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill("SIGKILL");
+    if (child?.pid) {
+      for (const pid of [child.pid, ...descendants(child.pid)]) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
     }
     removeDir(work);
     removeDir(data);
@@ -65,8 +88,9 @@ describe("newcomer path: fresh clone, npm ci, npm start", () => {
     console.log(`[newcomer] npm start → lamp answered in ${Date.now() - t0} ms`);
     await mqtt.end();
 
-    const exited = new Promise<number | null>((r) => child?.once("exit", (code) => r(code)));
-    child.kill("SIGTERM");
-    expect(await exited).not.toBeNull();
+    const exited = new Promise<void>((r) => child?.once("exit", () => r()));
+    for (const pid of [child.pid as number, ...descendants(child.pid as number)]) process.kill(pid, "SIGINT");
+    await exited;
+    await waitFor(() => /zigmqtt stopped/.test(out), 10_000, "a clean stop on Ctrl+C");
   });
 });

@@ -51,16 +51,15 @@ export class BridgePublications implements Feature {
     );
     bus.on("deviceInterview", this, (e) => this.interviewEvent(e.ieee, e.status));
     if (this.onLog) {
-      let inLog = false;
+      // the logger does not hand a listener's own log lines back to it, so this cannot loop
       this.unsubscribeLog = this.onLog((entry) => {
-        if (inLog || entry.namespace === "z2m:mqtt") return;
-        inLog = true;
-        void this.ctx.mqtt
-          .publish("bridge/logging", stableStringify(entry), { retain: false, qos: 0 })
-          .catch(() => {})
-          .finally(() => {
-            inLog = false;
-          });
+        if (entry.namespace === "z2m:mqtt") return;
+        if (
+          entry.level === "debug" &&
+          !(this.ctx.settings.get().advanced as { log_debug_to_mqtt_frontend?: boolean }).log_debug_to_mqtt_frontend
+        )
+          return;
+        void this.ctx.mqtt.publish("bridge/logging", stableStringify(entry), { retain: false, qos: 0 }).catch(() => {});
       });
     }
     await Promise.all([this.publishInfo(), this.publishDevices(), this.publishGroups(), this.publishDefinitions()]);

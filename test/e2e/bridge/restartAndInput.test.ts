@@ -69,6 +69,12 @@ describe("bridge: restarts, renames and malformed commands", () => {
     expect(text).toMatch(/Entity 'no_such_device' is unknown/);
     expect(text).toMatch(/has no endpoint '7'/);
     expect(bridge.simulator.device("bulb").getAttribute(1, "genLevelCtrl", "currentLevel")).toBe(33);
+    // the same errors reach MQTT clients on bridge/logging
+    const logged = await mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/bridge/logging` && /no_such_device/.test(String(json(m.payload).message)),
+      3000,
+    );
+    expect(json(logged.payload)).toMatchObject({ level: "error", namespace: "z2m:publish" });
   });
 
   it("permit_join answers with zigbee2mqtt's envelope, errors included", async () => {
