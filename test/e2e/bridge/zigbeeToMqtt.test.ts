@@ -57,10 +57,15 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
     expect(devices.find((d) => d.type === "Coordinator")).toBeDefined();
     const events = mqtt.received(`${BASE}/bridge/event`).map((m) => json(m.payload));
     expect(events).toContainEqual({ type: "device_joined", data: { friendly_name: lamp, ieee_address: lamp } });
-    const interview = events.find((e) => e.type === "device_interview" && (e.data as { status: string }).status === "successful");
+    const interview = events.find(
+      (e) => e.type === "device_interview" && (e.data as { status: string }).status === "successful",
+    );
     expect(interview?.data).toMatchObject({ supported: true, definition: { model: expect.any(String) } });
     const info = json((await mqtt.waitForMessage(`${BASE}/bridge/info`)).payload);
-    expect(info).toMatchObject({ zigbee_herdsman: { version: "10.9.5" }, zigbee_herdsman_converters: { version: "26.112.0" } });
+    expect(info).toMatchObject({
+      zigbee_herdsman: { version: "10.9.5" },
+      zigbee_herdsman_converters: { version: "26.112.0" },
+    });
     expect(JSON.stringify(info.config)).not.toMatch(/network_key/);
     expect(
       devices
