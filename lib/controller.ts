@@ -8,6 +8,7 @@ import { Configure } from "./features/configure.js";
 import type { BridgeContext, Feature, MqttPublisher, PublishOptions } from "./features/context.js";
 import { EntityPublisher } from "./features/entityPublisher.js";
 import { Receive } from "./features/receive.js";
+import { createFeatures } from "./features/registry.js";
 import { SetGet } from "./features/setGet.js";
 import { type EmbeddedBroker, ensureBroker } from "./mqtt/embeddedBroker.js";
 import { MqttClient } from "./mqtt/mqttClient.js";
@@ -36,6 +37,8 @@ export class Controller {
   private context: BridgeContext | undefined;
   private stopping = false;
   configure: Configure | undefined;
+  /** called for bridge/request/restart; index.ts restarts the process-level bridge */
+  onRestart: (() => void) | undefined;
   publisher: EntityPublisher | undefined;
   requests: BridgeRequests | undefined;
 
@@ -97,7 +100,14 @@ export class Controller {
     requests.register(permitJoinRequests(ctx));
     const publications = new BridgePublications(ctx, (l) => this.logger.onLog(l));
     this.configure = new Configure(ctx);
-    this.features = [new Receive(ctx, entityPublisher), publications, this.configure];
+    const extra = createFeatures(ctx, {
+      publisher: entityPublisher,
+      configure: this.configure,
+      publications,
+      restart: () => this.onRestart?.(),
+    });
+    for (const m of extra.requests) requests.register(m);
+    this.features = [new Receive(ctx, entityPublisher), publications, this.configure, ...extra.features];
     for (const f of this.features) await f.start?.();
 
     const router = new TopicRouter(base, {

@@ -76,3 +76,22 @@ export async function observer(url: string): Promise<TestClient> {
 export function json(payload: string): Record<string, unknown> {
   return JSON.parse(payload) as Record<string, unknown>;
 }
+
+let transactionCounter = 0;
+
+/** Sends `bridge/request/<name>` with a transaction id and resolves with the matching `bridge/response/<name>`. */
+export async function request(
+  mqtt: TestClient,
+  name: string,
+  payload: Record<string, unknown> | string,
+  timeoutMs = 10_000,
+): Promise<{ data: Record<string, unknown>; status: "ok" | "error"; error?: string; transaction?: unknown }> {
+  const transaction = `t${++transactionCounter}-${Date.now()}`;
+  const body = typeof payload === "string" ? payload : JSON.stringify({ ...payload, transaction });
+  await mqtt.publish(`${BASE}/bridge/request/${name}`, body);
+  const rsp = await mqtt.waitForMessage((m) => {
+    if (m.topic !== `${BASE}/bridge/response/${name}`) return false;
+    return typeof payload === "string" || json(m.payload).transaction === transaction;
+  }, timeoutMs);
+  return JSON.parse(rsp.payload);
+}
