@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   });
   routeLibraryLogs(logger);
   logger.info(`Starting zigmqtt with data directory ${dataDir}`);
-  const controller = new Controller(settings, logger);
+  let controller = new Controller(settings, logger);
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -62,6 +62,21 @@ async function main(): Promise<void> {
     await logger.close();
     process.exit(code);
   };
+  /** bridge/request/restart: stop, reload the settings, start again in the same process */
+  const restart = async () => {
+    if (stopping) return;
+    logger.info("Restarting");
+    try {
+      await controller.stop();
+      controller = new Controller(SettingsStore.load(dataDir, process.env), logger);
+      controller.onRestart = () => void restart();
+      await controller.start();
+    } catch (e) {
+      logger.error(`Restart failed: ${errorMessage(e)}`);
+      await stop(1);
+    }
+  };
+  controller.onRestart = () => void restart();
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
   process.on("unhandledRejection", (reason) => {

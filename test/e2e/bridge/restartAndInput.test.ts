@@ -1,41 +1,19 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBroker, type TestBroker } from "../../support/broker.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { TestClient } from "../../support/mqttTestClient.js";
-import {
-  BASE,
-  json,
-  observer,
-  type RunningBridge,
-  startBridge,
-  waitForInterviews,
-  writeConfig,
-} from "../support/bridgeWorld.js";
-import { removeDir, tempDir } from "../support/herdsmanWorld.js";
+import { BASE, json, observer, type RunningBridge, useBridgeWorld } from "../support/bridgeWorld.js";
 
 /** What survives a restart, and what bad input does (nothing, but a clear error). */
 describe("bridge: restarts, renames and malformed commands", () => {
-  const dir = tempDir();
-  let broker: TestBroker;
+  const world = useBridgeWorld();
   let bridge: RunningBridge;
   let mqtt: TestClient;
   let lampIeee: string;
 
-  beforeAll(async () => {
-    broker = await startTestBroker();
-    writeConfig(dir, broker.url);
-    mqtt = await observer(broker.url);
-    bridge = await startBridge(dir);
+  beforeAll(() => {
+    ({ bridge, mqtt } = world);
     lampIeee = bridge.simulator.device("bulb").description.ieee;
-    await waitForInterviews(bridge, 4);
-  });
-
-  afterAll(async () => {
-    await mqtt?.end();
-    await bridge?.stop();
-    await broker?.stop();
-    removeDir(dir);
   });
 
   it("malformed /set payloads are refused with clear errors; nothing crashes and the lamp still answers", async () => {
@@ -106,15 +84,16 @@ describe("bridge: restarts, renames and malformed commands", () => {
       5000,
     );
     await bridge.stop();
-    const onDisk = JSON.parse(readFileSync(join(dir, "virtual", "state.json"), "utf8")) as Record<
+    const onDisk = JSON.parse(readFileSync(join(world.dir, "virtual", "state.json"), "utf8")) as Record<
       string,
       Record<string, unknown>
     >;
     expect(onDisk[lampIeee]).toMatchObject({ state: "ON", brightness: 150 });
-    expect(readFileSync(join(dir, "configuration.yaml"), "utf8")).toContain("living_room/lamp");
+    expect(readFileSync(join(world.dir, "configuration.yaml"), "utf8")).toContain("living_room/lamp");
 
-    bridge = await startBridge(dir);
-    const fresh = await observer(broker.url);
+    await world.restart();
+    bridge = world.bridge;
+    const fresh = await observer(world.broker.url);
     const retained = await fresh.waitForMessage((m) => m.topic === `${BASE}/living_room/lamp` && m.retain, 5000);
     expect(json(retained.payload)).toMatchObject({ state: "ON", brightness: 150 });
     await fresh.end();

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBroker, type TestBroker } from "../../support/broker.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { TestBroker } from "../../support/broker.js";
 import type { TestClient } from "../../support/mqttTestClient.js";
-import {
-  BASE,
-  json,
-  observer,
-  type RunningBridge,
-  startBridge,
-  waitForInterviews,
-  writeConfig,
-} from "../support/bridgeWorld.js";
-import { removeDir, tempDir } from "../support/herdsmanWorld.js";
+import { BASE, json, observer, type RunningBridge, useBridgeWorld } from "../support/bridgeWorld.js";
 
 /** The whole chain: bridge + virtual coordinator + real broker, as a user sees it on MQTT. */
 describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
-  const dir = tempDir();
+  const world = useBridgeWorld();
   let broker: TestBroker;
   let bridge: RunningBridge;
   let mqtt: TestClient;
@@ -24,20 +15,9 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
   const waitState = (name: string, pred: (s: Record<string, unknown>) => boolean, ms = 5000) =>
     mqtt.waitForMessage((m) => m.topic === `${BASE}/${name}` && pred(json(m.payload)), ms);
 
-  beforeAll(async () => {
-    broker = await startTestBroker();
-    writeConfig(dir, broker.url);
-    mqtt = await observer(broker.url);
-    bridge = await startBridge(dir);
+  beforeAll(() => {
+    ({ broker, bridge, mqtt } = world);
     lamp = bridge.simulator.device("bulb").description.ieee;
-    await waitForInterviews(bridge, 4);
-  });
-
-  afterAll(async () => {
-    await mqtt?.end();
-    await bridge?.stop();
-    await broker?.stop();
-    removeDir(dir);
   });
 
   it("publishes the demo devices in retained bridge/devices with their definitions", async () => {

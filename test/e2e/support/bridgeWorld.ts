@@ -1,12 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { stringify } from "yaml";
 import { Controller } from "../../../lib/controller.js";
 import { SettingsStore } from "../../../lib/settings/settingsStore.js";
 import type { Simulator } from "../../../lib/simulator/simulator.js";
 import { createLogger } from "../../../lib/util/logger.js";
+import { startTestBroker, type TestBroker } from "../../support/broker.js";
 import { connectTestClient, type TestClient } from "../../support/mqttTestClient.js";
-import { NETWORK, waitFor } from "./herdsmanWorld.js";
+import { NETWORK, removeDir, tempDir, waitFor } from "./herdsmanWorld.js";
 
 export const BASE = "zigbee2mqtt";
 
@@ -45,13 +47,14 @@ export async function startBridge(dataDir: string): Promise<RunningBridge> {
   await controller.start();
   const simulator = controller.zigbee.virtual?.simulator;
   if (!simulator) throw new Error("the test bridge runs on the virtual coordinator");
+  let stopped: Promise<void> | undefined;
   return {
     controller,
     settings,
     simulator,
-    stop: async () => {
-      await controller.stop();
-      await logger.close();
+    stop: () => {
+      stopped ??= controller.stop().then(() => logger.close());
+      return stopped;
     },
   };
 }
@@ -94,4 +97,55 @@ export async function request(
     return typeof payload === "string" || json(m.payload).transaction === transaction;
   }, timeoutMs);
   return JSON.parse(rsp.payload);
+}
+
+export interface BridgeTestWorld {
+  readonly dir: string;
+  readonly broker: TestBroker;
+  readonly bridge: RunningBridge;
+  readonly mqtt: TestClient;
+  /** restarts the bridge on the same data dir */
+  restart(): Promise<void>;
+}
+
+/**
+ * The usual e2e world in one call: a private broker, the bridge on the virtual coordinator (demo devices paired and
+ * configured), and an observer on `zigbee2mqtt/#`; torn down after the file's tests.
+ */
+export function useBridgeWorld(options: { config?: Record<string, unknown>; devices?: number } = {}): BridgeTestWorld {
+  const dir = tempDir();
+  const state: { broker?: TestBroker; bridge?: RunningBridge; mqtt?: TestClient } = {};
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} is not started`);
+    return v;
+  };
+  beforeAll(async () => {
+    state.broker = await startTestBroker();
+    writeConfig(dir, state.broker.url, options.config);
+    state.mqtt = await observer(state.broker.url);
+    state.bridge = await startBridge(dir);
+    await waitForInterviews(state.bridge, options.devices ?? 4);
+  });
+  afterAll(async () => {
+    await state.mqtt?.end();
+    await state.bridge?.stop();
+    await state.broker?.stop();
+    removeDir(dir);
+  });
+  return {
+    dir,
+    get broker() {
+      return need(state.broker, "broker");
+    },
+    get bridge() {
+      return need(state.bridge, "bridge");
+    },
+    get mqtt() {
+      return need(state.mqtt, "mqtt");
+    },
+    restart: async () => {
+      await need(state.bridge, "bridge").stop();
+      state.bridge = await startBridge(dir);
+    },
+  };
 }
