@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { BASE, json, useBridgeWorld } from "../support/bridgeWorld.js";
-import { NETWORK } from "../support/herdsmanWorld.js";
 
 /** advanced.output attribute_and_json, last_seen, and the per-device qos/retain options. */
 describe("bridge: output options", () => {
   const world = useBridgeWorld({
     config: {
-      advanced: {
-        network_key: NETWORK.networkKey,
-        pan_id: NETWORK.panID,
-        ext_pan_id: NETWORK.extendedPanID,
-        channel: 11,
-        log_level: "warning",
-        log_output: [],
-        output: "attribute_and_json",
-        last_seen: "ISO_8601",
-      },
+      advanced: { output: "attribute_and_json", last_seen: "ISO_8601" },
       device_options: { retain: false, qos: 1 },
     },
   });

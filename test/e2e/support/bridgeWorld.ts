@@ -12,8 +12,12 @@ import { NETWORK, removeDir, tempDir, waitFor } from "./herdsmanWorld.js";
 
 export const BASE = "zigbee2mqtt";
 
-/** A configuration.yaml for a test: the virtual coordinator, the test broker, fixed network keys. */
+/**
+ * A configuration.yaml for a test: the virtual coordinator, the test broker, fixed network keys. `extra` sections
+ * replace the defaults, except `advanced`, whose keys are merged over them.
+ */
 export function writeConfig(dataDir: string, brokerUrl: string, extra: Record<string, unknown> = {}): void {
+  const { advanced, ...rest } = extra as { advanced?: Record<string, unknown> };
   const config = {
     version: 5,
     mqtt: { base_topic: BASE, server: brokerUrl },
@@ -25,9 +29,10 @@ export function writeConfig(dataDir: string, brokerUrl: string, extra: Record<st
       channel: 11,
       log_level: "warning",
       log_output: [],
+      ...advanced,
     },
     device_options: { retain: true },
-    ...extra,
+    ...rest,
   };
   writeFileSync(join(dataDir, "configuration.yaml"), stringify(config));
 }
