@@ -122,17 +122,47 @@ export class Controller {
       }
     });
     await mqtt.announceOnline(router.subscriptions());
+    this.watchOutages(mqtt, entityPublisher, publications);
     if (s.advanced.cache_state_send_on_startup !== false && s.advanced.cache_state !== false) {
-      for (const d of zigbee.devices()) {
-        if (this.state.has(d.ieee)) await entityPublisher.publish(d, {});
-      }
+      await this.republishStates(entityPublisher);
     }
     this.logger.info(`zigmqtt started in ${Math.round(performance.now() - t0)} ms`, NS);
+  }
+
+  /**
+   * A broker that lost our retained messages (a new session after a reconnect) gets them again; an adapter outage
+   * is told on bridge/state (offline while the Zigbee side is gone) and bridge/event.
+   */
+  private watchOutages(mqtt: MqttClient, publisher: EntityPublisher, publications: BridgePublications): void {
+    const base = this.settings.get().mqtt.base_topic;
+    mqtt.onConnect((sessionPresent) => {
+      this.bus.emit("mqttConnected", { sessionPresent });
+      if (sessionPresent) return;
+      this.logger.info("MQTT server lost our session: republishing retained bridge topics and states", NS);
+      publications.schedule("info", "devices", "groups", "definitions");
+      void this.republishStates(publisher);
+    });
+    const bridgeState = (state: "online" | "offline", event: string) => {
+      void mqtt.publish(`${base}/bridge/state`, JSON.stringify({ state }), { retain: true, qos: 1 }).catch(() => {});
+      void mqtt
+        .publish(`${base}/bridge/event`, JSON.stringify({ data: {}, type: event }), { retain: false, qos: 0 })
+        .catch(() => {});
+    };
+    this.bus.on("adapterDisconnected", this, () => bridgeState("offline", "adapter_disconnected"));
+    this.bus.on("adapterReconnected", this, () => bridgeState("online", "adapter_reconnected"));
+  }
+
+  /** Publishes every cached device and group state again (retained per their options). */
+  async republishStates(publisher: EntityPublisher): Promise<void> {
+    const zigbee = this.zigbee;
+    for (const d of zigbee.devices()) if (this.state.has(d.ieee)) await publisher.publish(d, {});
+    for (const g of zigbee.groups()) if (this.state.has(String(g.id))) await publisher.publish(g, {});
   }
 
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.bus.off(this);
     for (const f of [...this.features].reverse()) {
       try {
         await f.stop?.();

@@ -19,6 +19,7 @@ export interface BridgeEvents {
   statePublished: { key: string; name: string; state: Record<string, unknown> };
   mqttConnected: { sessionPresent: boolean };
   adapterDisconnected: Record<string, never>;
+  adapterReconnected: Record<string, never>;
 }
 
 export interface ZigbeeMessage {

@@ -95,6 +95,12 @@ export class SetGet {
 
   private async run(req: SetGetRequest, result: SetGetResult): Promise<void> {
     const { entity, endpointName } = this.resolve(req.entityPath);
+    if (!this.ctx.zigbee.available) {
+      throw new BridgeError(
+        "ADAPTER_UNAVAILABLE",
+        `Cannot ${req.action} '${entity.name}': the Zigbee adapter is disconnected (reconnecting)`,
+      );
+    }
     const message = this.parse(req);
     const isDevice = entity instanceof BridgeDevice;
     let definitions: Definition[];

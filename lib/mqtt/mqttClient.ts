@@ -23,6 +23,7 @@ import {
   type MqttRuntimeOptions,
   type MqttSettings,
 } from "./mqttOptions.js";
+import { PublishQueue } from "./publishQueue.js";
 import { assertPacketSize, assertPublishTopic, assertTopicFilter } from "./topicGuard.js";
 
 export type { MqttRuntimeOptions, MqttSettings } from "./mqttOptions.js";
@@ -42,13 +43,25 @@ export interface MqttStats {
   published: number;
   connected: boolean;
   reconnects: number;
+  /** messages waiting for the broker to come back */
+  queued: number;
+  /** non-retained messages dropped from a full queue, in all */
+  dropped: number;
 }
 
 const NS = "z2m:mqtt";
 const CLOSE_TIMEOUT_MS = 2000;
 
 export class MqttClient {
-  readonly stats: MqttStats = { received: 0, published: 0, connected: false, reconnects: 0 };
+  readonly stats: MqttStats = {
+    received: 0,
+    published: 0,
+    connected: false,
+    reconnects: 0,
+    queued: 0,
+    dropped: 0,
+  };
+  private readonly queue = new PublishQueue();
   readonly baseTopic: string;
   readonly server: string;
   private client: MqttJsClient | undefined;
@@ -211,9 +224,41 @@ export class MqttClient {
     return this.publish(`${this.baseTopic}/bridge/state`, JSON.stringify({ state }), { retain: true, qos: 1 });
   }
 
-  /** The seam for a publish queue: today a disconnected publish is refused at once. */
-  private publishWhileUnavailable(topic: string, _payload: string | Buffer, _options: IClientPublishOptions): never {
-    throw new MqttUnavailableError(topic);
+  /** While the broker is away: queue (retained coalesced per topic, events bounded); refused only when closing. */
+  private async publishWhileUnavailable(topic: string, payload: string | Buffer, options: IClientPublishOptions) {
+    if (this.closing || !this.everConnected) throw new MqttUnavailableError(topic);
+    const before = this.queue.dropped;
+    this.queue.add({ topic, payload, options });
+    this.stats.queued = this.queue.size;
+    if (this.queue.dropped > before && this.queue.dropped === 1) {
+      this.logger.warning("MQTT server unavailable and the publish queue is full: dropping the oldest events", NS);
+    }
+  }
+
+  /** Sends what was queued during an outage (after resubscribing and announcing online). */
+  private async flushQueue(): Promise<void> {
+    const dropped = this.queue.dropped;
+    const entries = this.queue.drain();
+    this.stats.queued = 0;
+    if (entries.length === 0 && dropped === 0) return;
+    let sent = 0;
+    for (const e of entries) {
+      const client = this.client;
+      if (!client?.connected) {
+        this.queue.add(e); // the connection dropped again: keep the rest for the next reconnect
+        continue;
+      }
+      try {
+        await this.send(client, e.topic, e.payload, e.options);
+        sent++;
+      } catch {
+        this.queue.add(e);
+      }
+    }
+    this.stats.queued = this.queue.size;
+    this.stats.dropped += dropped;
+    const lost = dropped > 0 ? `; ${dropped} older events were dropped while the queue was full` : "";
+    this.logger.info(`Sent ${sent} messages queued during the MQTT outage${lost}`, NS);
   }
 
   private send(client: MqttJsClient, topic: string, payload: string | Buffer, opts: IClientPublishOptions) {
@@ -279,6 +324,7 @@ export class MqttClient {
     if (!first && this.onlineSubscriptions) {
       try {
         await this.announceOnline(this.onlineSubscriptions);
+        await this.flushQueue();
       } catch (error) {
         this.logger.error(
           `Could not re-subscribe and announce online after reconnect: ${(error as Error).message}`,

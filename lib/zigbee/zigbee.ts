@@ -10,6 +10,8 @@ import type { Device, Group } from "./herdsmanTypes.js";
 import { resolveSerialTarget, type SerialTarget, type VirtualCoordinator } from "./serialTarget.js";
 
 const NS = "z2m:zigbee";
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
 
 export interface ZigbeeSettingsSource extends DeviceOptionsSource, GroupOptionsSource {
   get(): Readonly<Settings>;
@@ -29,6 +31,9 @@ export class Zigbee {
   private readonly groupById = new Map<number, BridgeGroup>();
   private target: SerialTarget | undefined;
   private permitJoinEndMs: number | undefined;
+  private adapterDown = false;
+  private reconnecting = false;
+  private stopping = false;
 
   constructor(
     private readonly settings: ZigbeeSettingsSource,
@@ -38,7 +43,9 @@ export class Zigbee {
   ) {}
 
   get controller(): Controller {
-    if (!this.herdsman) throw new BridgeError("ADAPTER_UNAVAILABLE", "Zigbee is not started");
+    if (!this.herdsman || this.adapterDown) {
+      throw new BridgeError("ADAPTER_UNAVAILABLE", "The Zigbee adapter is disconnected (reconnecting)");
+    }
     return this.herdsman;
   }
 
@@ -48,9 +55,19 @@ export class Zigbee {
   }
 
   async start(): Promise<string> {
+    this.target = await resolveSerialTarget(this.settings.get().serial, this.dataDir, this.logger);
+    try {
+      return await this.startHerdsman();
+    } catch (e) {
+      await this.target.virtual?.stop();
+      throw e;
+    }
+  }
+
+  private async startHerdsman(): Promise<string> {
     const s = this.settings.get();
-    this.target = await resolveSerialTarget(s.serial, this.dataDir, this.logger);
-    const files = this.target.virtual ? join(this.dataDir, "virtual") : this.dataDir;
+    const target = this.target as SerialTarget;
+    const files = target.virtual ? join(this.dataDir, "virtual") : this.dataDir;
     const adv = s.advanced;
     const herdsman = new Controller({
       network: {
@@ -60,10 +77,10 @@ export class Zigbee {
         networkKey: adv.network_key as number[],
       },
       serialPort: {
-        path: this.target.path,
-        adapter: this.target.adapter as never,
-        baudRate: s.serial.baudrate ?? this.target.baudRate,
-        rtscts: s.serial.rtscts ?? this.target.rtscts,
+        path: target.path,
+        adapter: target.adapter as never,
+        baudRate: s.serial.baudrate ?? target.baudRate,
+        rtscts: s.serial.rtscts ?? target.rtscts,
       },
       databasePath: join(files, "database.db"),
       databaseBackupPath: join(files, "database.db.backup"),
@@ -82,21 +99,62 @@ export class Zigbee {
     try {
       result = await herdsman.start();
     } catch (e) {
-      await this.target.virtual?.stop();
+      this.herdsman = undefined;
       throw new BridgeError(
         "ADAPTER_UNAVAILABLE",
-        `Zigbee adapter failed to start on ${this.target.description}: ${(e as Error).message}`,
+        `Zigbee adapter failed to start on ${target.description}: ${(e as Error).message}`,
       );
     }
-    this.logger.info(`Zigbee network ${result} on ${this.target.description}`, NS);
+    this.adapterDown = false;
+    this.logger.info(`Zigbee network ${result} on ${target.description}`, NS);
     for (const d of herdsman.getDevicesIterator()) this.track(d);
+    this.groupById.clear();
     for (const g of herdsman.getGroups()) this.groupById.set(g.groupID, new BridgeGroup(g, this.settings));
     this.settings.ensureDevices(this.devices().map((d) => d.ieee));
     for (const d of this.deviceByIeee.values()) await d.resolveDefinition();
     return result;
   }
 
+  /** The adapter connection dropped: stop herdsman cleanly, then start it again with backoff until it is back. */
+  private async reconnect(): Promise<void> {
+    if (this.stopping || this.reconnecting) return;
+    this.reconnecting = true;
+    this.adapterDown = true;
+    const old = this.herdsman;
+    this.herdsman = undefined;
+    try {
+      await old?.stop();
+    } catch (e) {
+      this.logger.debug(() => `stopping the disconnected herdsman: ${(e as Error).message}`, NS);
+    }
+    let delay = RECONNECT_MIN_MS;
+    for (let attempt = 1; !this.stopping; attempt++) {
+      await new Promise((r) => setTimeout(r, delay));
+      if (this.stopping) break;
+      try {
+        await this.startHerdsman();
+        this.logger.info(`Zigbee adapter is back (attempt ${attempt})`, NS);
+        this.bus.emit("adapterReconnected", {});
+        this.bus.emit("devicesChanged", {});
+        break;
+      } catch (e) {
+        this.logger.warning(
+          `Reconnecting to the Zigbee adapter failed (attempt ${attempt}): ${(e as Error).message}`,
+          NS,
+        );
+        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+      }
+    }
+    this.reconnecting = false;
+  }
+
+  /** False while the adapter is disconnected (commands then fail at once with a clear error). */
+  get available(): boolean {
+    return !this.adapterDown && this.herdsman !== undefined;
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
     const h = this.herdsman;
     this.herdsman = undefined;
     if (h) {
@@ -165,8 +223,11 @@ export class Zigbee {
       this.bus.emit("permitJoinChanged", { permitted: e.permitted, time: e.time });
     });
     h.on("adapterDisconnected", () => {
-      this.logger.error("Zigbee adapter disconnected", NS);
+      if (this.stopping || h !== this.herdsman) return;
+      this.logger.error("Zigbee adapter disconnected; reconnecting", NS);
+      this.adapterDown = true;
       this.bus.emit("adapterDisconnected", {});
+      void this.reconnect();
     });
   }
 

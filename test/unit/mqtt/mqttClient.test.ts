@@ -4,6 +4,7 @@ import { startEmbeddedBroker } from "../../../lib/mqtt/embeddedBroker.js";
 import { MqttConnectError, MqttUnavailableError } from "../../../lib/mqtt/mqttErrors.js";
 import { defaultClientId } from "../../../lib/mqtt/mqttOptions.js";
 import { freePort, silentLogger } from "../../support/broker.js";
+import { connectTestClient } from "../../support/mqttTestClient.js";
 import { useMqttWorld } from "./mqttWorld.js";
 
 const ONLINE = '{"state":"online"}';
@@ -132,27 +133,37 @@ describe("MqttClient", () => {
     await expect(bridge.connect()).rejects.toThrow(/failed: cannot read mqtt.ca file \/nonexistent\/ca.pem: ENOENT$/);
   });
 
-  it("rejects publishes at once while the broker is away, and reconnects when it is back", async () => {
+  it("queues publishes while the broker is away (retained coalesced per topic) and sends them after reconnecting", async () => {
     const port = await freePort();
     let broker = await startEmbeddedBroker({ host: "127.0.0.1", port, logger: silentLogger });
     const bridge = world.bridge({ server: broker.url });
     await bridge.connect();
+    await bridge.announceOnline([`${world.base}/bridge/request/#`]);
     const disconnected = new Promise<void>((resolve) => bridge.onDisconnect(resolve));
     await broker.close();
     await disconnected;
     expect(bridge.stats.connected).toBe(false);
     const t0 = performance.now();
-    await expect(bridge.publish(`${world.base}/x`, "1", { qos: 1 })).rejects.toBeInstanceOf(MqttUnavailableError);
+    await bridge.publish(`${world.base}/lamp`, '{"brightness":1}', { qos: 1, retain: true });
+    await bridge.publish(`${world.base}/lamp`, '{"brightness":2}', { qos: 1, retain: true });
+    await bridge.publish(`${world.base}/bridge/event`, '{"type":"e1"}', { qos: 0 });
     await expect(bridge.subscribe([`${world.base}/y`])).rejects.toBeInstanceOf(MqttUnavailableError);
     expect(performance.now() - t0).toBeLessThan(50);
+    expect(bridge.stats.queued).toBe(2); // two lamp states coalesced into one, plus the event
     expect(bridge.logs).toContainEqual({
       level: "warning",
       message: `Disconnected from MQTT server ${broker.url}; reconnecting`,
     });
     broker = await startEmbeddedBroker({ host: "127.0.0.1", port, logger: silentLogger });
     try {
-      await expect.poll(() => bridge.stats, { timeout: 5000 }).toMatchObject({ connected: true, reconnects: 1 });
-      await bridge.publish(`${world.base}/x`, "1", { qos: 1 });
+      await expect
+        .poll(() => bridge.stats, { timeout: 5000 })
+        .toMatchObject({ connected: true, reconnects: 1, queued: 0 });
+      const spy = await connectTestClient(broker.url);
+      await spy.subscribe(`${world.base}/lamp`);
+      const retained = await spy.waitForMessage(`${world.base}/lamp`, 3000);
+      expect(retained).toMatchObject({ payload: '{"brightness":2}', retain: true });
+      await spy.end();
     } finally {
       await bridge.close();
       await broker.close();
