@@ -1,12 +1,13 @@
 /** TLS and username/password against a real mosquitto (skipped, with the reason, when the tools are missing). */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MqttClient } from "../../../lib/mqtt/mqttClient.js";
 import { MqttConnectError } from "../../../lib/mqtt/mqttErrors.js";
 import { findExecutable, startMosquitto, type TestBroker } from "../../support/broker.js";
+import { makeTestCertificates } from "../../support/tls.js";
 import { recordingLogger } from "./mqttWorld.js";
 
 const mosquitto = findExecutable("mosquitto");
@@ -41,15 +42,7 @@ describe.skipIf(tlsSkip !== undefined)("TLS", () => {
   let broker: TestBroker;
   const ca = join(dir, "ca.crt");
   beforeAll(async () => {
-    const ssl = (...args: string[]) => execFileSync(openssl!, args, { cwd: dir, stdio: "pipe" });
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    ssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=zigmqtt test CA");
-    ssl("req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
-    writeFileSync(join(dir, "ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-    ssl(
-      ...["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial"],
-      ...["-out", "server.crt", "-days", "2", "-extfile", "ext.cnf"],
-    );
+    makeTestCertificates(dir);
     broker = await startMosquitto(mosquitto!, {
       scheme: "mqtts",
       listenerConfig: [
