@@ -16,6 +16,7 @@ import { TopicRouter } from "./mqtt/topicRouter.js";
 import type { SettingsStore } from "./settings/settingsStore.js";
 import { StateCache } from "./state/stateCache.js";
 import { errorMessage } from "./util/errors.js";
+import { routeLibraryLogs } from "./util/libraryLogs.js";
 import type { BridgeLogger } from "./util/logger.js";
 import { VIRTUAL_PREFIX } from "./zigbee/serialTarget.js";
 import { Zigbee } from "./zigbee/zigbee.js";
@@ -67,6 +68,7 @@ export class Controller {
   async start(): Promise<void> {
     const s = this.settings.get();
     const t0 = performance.now();
+    routeLibraryLogs(this.logger);
     this.state.load();
     this.broker = await ensureBroker(s.mqtt, this.logger);
     const mqtt = new MqttClient(s.mqtt, this.logger, { dataDir: this.settings.dataDir });
@@ -82,6 +84,9 @@ export class Controller {
       publish: (topic: string, payload: string, o?: PublishOptions) =>
         mqtt.publish(`${base}/${topic}`, payload, o as never),
       publishAbsolute: (topic: string, payload: string, o?: PublishOptions) => mqtt.publish(topic, payload, o as never),
+      subscribe: (topics: string[]) => mqtt.subscribe(topics),
+      unsubscribe: (topics: string[]) => mqtt.unsubscribe(topics),
+      onMessage: (handler) => mqtt.onMessage((topic, payload, packet) => handler(topic, payload, packet.retain)),
     };
     const ctx: BridgeContext = {
       settings: this.settings,

@@ -4,7 +4,6 @@ import { join, resolve } from "node:path";
 import { Controller } from "./controller.js";
 import { SettingsError, SettingsStore } from "./settings/settingsStore.js";
 import { errorMessage } from "./util/errors.js";
-import { routeLibraryLogs } from "./util/libraryLogs.js";
 import { type BridgeLogger, createLogger } from "./util/logger.js";
 import { secretForms } from "./util/redact.js";
 
@@ -46,7 +45,6 @@ async function main(): Promise<void> {
       ...secretForms(all.frontend?.auth_token),
     ],
   });
-  routeLibraryLogs(logger);
   logger.info(`Starting zigmqtt with data directory ${dataDir}`);
   let controller = new Controller(settings, logger);
 

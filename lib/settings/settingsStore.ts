@@ -45,6 +45,7 @@ const keepNull = (path: string[]) =>
 export class SettingsStore {
   private raw: PlainObject;
   private current: Readonly<Settings>;
+  private readonly deviceOptionsCache = new Map<string, DeviceOptions>();
   private readonly listeners = new Set<SettingsListener>();
   private readonly sources: SettingsSources;
   private readonly env: EnvOverrides;
@@ -88,10 +89,17 @@ export class SettingsStore {
   }
 
   /** `device_options` merged under the device's own options; `friendly_name` defaults to the IEEE address. */
+  /** Read on the hot path (every message): merged once per device and settings version, then shared, frozen. */
   deviceOptions(ieee: string): DeviceOptions {
+    const cached = this.deviceOptionsCache.get(ieee);
+    if (cached) return cached;
     const key = findDeviceKey(this.raw, ieee);
     const own = key ? this.current.devices[key] : undefined;
-    return deepMerge({ ...this.current.device_options, friendly_name: key ?? ieee }, own ?? {}) as DeviceOptions;
+    const merged = deepFreeze(
+      deepMerge({ ...this.current.device_options, friendly_name: key ?? ieee }, own ?? {}) as DeviceOptions,
+    );
+    this.deviceOptionsCache.set(ieee, merged);
+    return merged;
   }
 
   groupOptions(id: number): GroupOptions | undefined {
@@ -235,6 +243,7 @@ export class SettingsStore {
     this.sources.write(this.raw, next);
     this.raw = next;
     this.current = settings;
+    this.deviceOptionsCache.clear();
     for (const listener of this.listeners) {
       try {
         listener(settings);

@@ -26,8 +26,11 @@ export interface LoadSink {
   drained(): Promise<void>;
 }
 
-/** Bytes queued to the host above which we wait for it: a few hundred frames, as a UART FIFO would hold. */
-const HIGH_WATER = 64 * 1024;
+/**
+ * Bytes queued to the host above which we wait for it. Small, like a UART's buffers: the host then reads short
+ * chunks, as from a real stick (zigbee-herdsman's frame parser costs grow with the size of what it reads at once).
+ */
+const HIGH_WATER = 4 * 1024;
 const BURST = 64;
 
 /** N devices send attribute reports round-robin, at a given rate or as fast as the host accepts them. */
