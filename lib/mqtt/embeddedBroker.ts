@@ -3,7 +3,6 @@
  * for installs without one. MQTT 3.1/3.1.1 only: aedes does not speak MQTT 5.
  */
 import { createServer, connect as netConnect, type Server } from "node:net";
-import { Aedes } from "aedes";
 import type { Logger } from "../util/logger.js";
 import { MqttError } from "./mqttErrors.js";
 
@@ -72,6 +71,8 @@ function formatUrl(host: string, port: number): string {
 
 /** Starts aedes on host:port (port 0: any free port). Rejects with MqttError MQTT_BROKER_FAILED, e.g. port in use. */
 export async function startEmbeddedBroker({ host, port, logger }: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  // loaded only when a broker is needed: most installations use their own (aedes costs ~13 MB resident)
+  const { Aedes } = await import("aedes");
   const broker = await Aedes.createBroker({ drainTimeout: 30_000 });
   broker.on("client", (client) => logger.debug(() => `Embedded broker: client ${client.id} connected`, NS));
   broker.on("clientDisconnect", (client) => logger.debug(() => `Embedded broker: ${client.id} disconnected`, NS));
