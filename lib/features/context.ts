@@ -16,6 +16,11 @@ export interface MqttPublisher {
   readonly baseTopic: string;
   publish(topic: string, payload: string, options?: PublishOptions): Promise<void>;
   publishAbsolute(topic: string, payload: string, options?: PublishOptions): Promise<void>;
+  /** Extra subscriptions outside the router's topics (absolute topic filters, e.g. Home Assistant's). */
+  subscribe(topics: string[]): Promise<void>;
+  unsubscribe(topics: string[]): Promise<void>;
+  /** Every incoming message (with its retain flag); returns the function that removes the handler. */
+  onMessage(handler: (topic: string, payload: Buffer, retained: boolean) => void): () => void;
 }
 
 /** The small typed world a feature lives in: no globals, no controller. */

@@ -1,0 +1,117 @@
+/**
+ * What is on the broker under the discovery topic, and bringing it to what should be there: learn our retained
+ * configs once at start, then publish only what changed and clear (empty retained) what is ours but no longer
+ * wanted. "Ours" = a config whose topics point into our base topic.
+ */
+import type { Logger } from "../../util/logger.js";
+import { stableStringify } from "../../util/stableJson.js";
+import type { MqttPublisher } from "../context.js";
+import type { DiscoveryMessage } from "./discoveryPayloads.js";
+
+const NS = "z2m:homeassistant";
+const RETAINED = { retain: true, qos: 1 } as const;
+
+/** Whether a discovery payload belongs to the bridge on `base` (its availability or trigger topic is ours). */
+export function isOurs(payload: unknown, base: string): boolean {
+  if (typeof payload !== "object" || payload === null) return false;
+  const p = payload as Record<string, unknown>;
+  const prefix = `${base}/`;
+  const topics: unknown[] = [p.topic, p.state_topic, p.command_topic];
+  if (Array.isArray(p.availability)) topics.unshift(...p.availability.map((a) => (a as { topic?: unknown })?.topic));
+  const first = topics.find((t) => typeof t === "string");
+  return typeof first === "string" && first.startsWith(prefix);
+}
+
+export class DiscoveryLifecycle {
+  /** topic → payload (stable JSON) as we believe the broker holds it */
+  private readonly onBroker = new Map<string, string>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly mqtt: MqttPublisher,
+    private readonly base: string,
+    private readonly discoveryTopic: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Subscribes `<discovery>/#` until a marker we publish comes back (the broker sends retained messages first) or
+   * `timeoutMs` passes, and remembers our retained configs. Returns them (topic → payload).
+   */
+  async learn(timeoutMs: number): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    const filter = `${this.discoveryTopic}/#`;
+    const marker = `${this.discoveryTopic}/zigmqtt_sync/${encodeURIComponent(this.base).replace(/%/g, "_")}`;
+    const nonce = `${process.pid}-${Date.now()}-${Math.random()}`;
+    let done: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const off = this.mqtt.onMessage((topic, payload, retained) => {
+      if (topic === marker && payload.toString() === nonce) return done();
+      if (!retained || !topic.startsWith(`${this.discoveryTopic}/`) || payload.length === 0) return;
+      try {
+        const parsed = JSON.parse(payload.toString()) as unknown;
+        if (isOurs(parsed, this.base)) found.set(topic, parsed as Record<string, unknown>);
+      } catch {
+        // someone else's config: not ours to judge
+      }
+    });
+    const timer = setTimeout(done, timeoutMs);
+    try {
+      await this.mqtt.subscribe([filter]);
+      await this.mqtt.publishAbsolute(marker, nonce, { qos: 1 });
+      await finished;
+    } finally {
+      clearTimeout(timer);
+      off();
+      await this.mqtt.unsubscribe([filter]).catch(() => {});
+    }
+    for (const [topic, payload] of found) this.onBroker.set(topic, stableStringify(payload));
+    this.logger.debug(() => `Found ${found.size} retained discovery configs of ours`, NS);
+    return found;
+  }
+
+  /** Publishes the wanted configs that differ (all of them with `force`), clears ours that are not wanted. */
+  sync(wanted: DiscoveryMessage[], force = false): Promise<void> {
+    const run = this.chain.then(() => this.apply(wanted, force));
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  /** Clears every config whose topic passes `filter` (e.g. a removed device's node id). */
+  clear(filter: (topic: string) => boolean): Promise<void> {
+    const run = this.chain.then(async () => {
+      for (const topic of [...this.onBroker.keys()].filter(filter)) await this.publish(topic, "");
+    });
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  /** Topics we believe are on the broker (tests and diagnostics). */
+  topics(): string[] {
+    return [...this.onBroker.keys()];
+  }
+
+  private async apply(wanted: DiscoveryMessage[], force: boolean): Promise<void> {
+    const next = new Map(wanted.map((m) => [m.topic, stableStringify(m.payload)]));
+    for (const topic of this.onBroker.keys()) if (!next.has(topic)) await this.publish(topic, "");
+    let published = 0;
+    for (const [topic, payload] of next) {
+      if (!force && this.onBroker.get(topic) === payload) continue;
+      await this.publish(topic, payload);
+      published++;
+    }
+    if (published > 0) this.logger.debug(() => `Published ${published} discovery configs`, NS);
+  }
+
+  private async publish(topic: string, payload: string): Promise<void> {
+    try {
+      await this.mqtt.publishAbsolute(topic, payload, RETAINED);
+      if (payload === "") this.onBroker.delete(topic);
+      else this.onBroker.set(topic, payload);
+    } catch (e) {
+      this.logger.warning(`Publishing discovery to '${topic}' failed: ${(e as Error).message}`, NS);
+    }
+  }
+}

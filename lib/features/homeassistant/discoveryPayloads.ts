@@ -1,0 +1,197 @@
+/**
+ * Complete discovery messages for devices, groups and the bridge: topic (`<discovery>/<component>/<node>/<object>/
+ * config`), unique_id (`<ieee|group id>_<object id>_<base topic>`: stable across renames, unique per instance),
+ * device block, origin, availability and the user's per-entity overrides.
+ */
+import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
+import type { BridgeGroup } from "../../zigbee/bridgeGroup.js";
+import { bridgeConfigs } from "./bridgeEntities.js";
+import { exposesToConfigs } from "./exposeMapping.js";
+import type { EntityConfig, EntityTopics, Expose } from "./exposeTypes.js";
+import { groupExposes } from "./groupExposes.js";
+import { applyOverrides } from "./overrides.js";
+
+export interface DiscoveryMessage {
+  topic: string;
+  payload: Record<string, unknown>;
+}
+
+export interface DiscoveryEnv {
+  base: string;
+  discoveryTopic: string;
+  version: string;
+  coordinatorIeee: string;
+  legacyActionSensor: boolean;
+  eventEntities: boolean;
+  /** whether `<base>/<name>/availability` is published for a device */
+  availabilityEnabled(device: BridgeDevice): boolean;
+}
+
+/** zigbee2mqtt's encoding of the base topic for node ids: the character codes, concatenated. */
+export function encodeBaseTopic(base: string): string {
+  return [...base].map((c) => c.charCodeAt(0)).join("");
+}
+
+export const deviceIdentifier = (ieee: string): string => `zigbee2mqtt_${ieee}`;
+export const bridgeIdentifier = (coordinatorIeee: string): string => `zigbee2mqtt_bridge_${coordinatorIeee}`;
+const groupNodeId = (env: DiscoveryEnv, id: number): string => `${encodeBaseTopic(env.base)}_${id}`;
+
+export const origin = (version: string) => ({ name: "zigmqtt", sw: version });
+
+/** A topic-safe id part: HA allows `[a-zA-Z0-9_-]` in node and object ids. */
+export const topicSafe = (s: string): string => s.replace(/[^a-zA-Z0-9_-]/g, "_");
+
+function entityTopics(base: string, name: string): EntityTopics {
+  return {
+    state: `${base}/${name}`,
+    command: (endpoint, property) => [base, name, endpoint, "set", property].filter((p) => p).join("/"),
+  };
+}
+
+function bridgeAvailability(env: DiscoveryEnv, disabled = false): Record<string, unknown> {
+  return {
+    topic: `${env.base}/bridge/state`,
+    value_template: disabled ? '{{ "offline" }}' : "{{ value_json.state }}",
+  };
+}
+
+/** `object_id`/`default_entity_id`: the entity id HA gives on first registration (`light.kitchen`, …). */
+function entityIdParts(component: string, objectId: string, name: string): Record<string, string> {
+  const slug = name.toLowerCase().replace(/[^a-z0-9_]+/g, "_");
+  let id: string;
+  if (objectId === component) id = slug;
+  else if (objectId.startsWith(`${component}_`)) id = `${slug}_${objectId.slice(component.length + 1)}`;
+  else id = `${slug}_${objectId}`;
+  return { object_id: id, default_entity_id: `${component}.${id}` };
+}
+
+interface Owner {
+  nodeId: string;
+  uniquePrefix: string;
+  name: string;
+  device: Record<string, unknown>;
+  availability: Record<string, unknown>[];
+}
+
+function finish(env: DiscoveryEnv, owner: Owner, c: EntityConfig): DiscoveryMessage {
+  const topic = `${env.discoveryTopic}/${c.component}/${owner.nodeId}/${topicSafe(c.objectId)}/config`;
+  if (c.component === "device_automation") {
+    return { topic, payload: { ...c.payload, device: owner.device, origin: origin(env.version) } };
+  }
+  const payload: Record<string, unknown> = {
+    ...entityIdParts(c.component, c.objectId, owner.name),
+    ...c.payload,
+    unique_id: `${owner.uniquePrefix}_${c.objectId}_${env.base}`,
+    device: owner.device,
+    origin: origin(env.version),
+  };
+  if (payload.availability === false) delete payload.availability;
+  else {
+    payload.availability = owner.availability;
+    payload.availability_mode = "all";
+  }
+  return { topic, payload };
+}
+
+/** A device trigger (`device_automation`) for one action value. */
+export function triggerConfig(actionTopic: string, action: string): EntityConfig {
+  return {
+    component: "device_automation",
+    objectId: `action_${action}`,
+    payload: { automation_type: "trigger", type: "action", subtype: action, payload: action, topic: actionTopic },
+  };
+}
+
+export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions: Iterable<string>): DiscoveryMessage[] {
+  const def = device.definition;
+  if (!def || device.options.homeassistant === null) return [];
+  const name = device.name;
+  const topics = entityTopics(env.base, name);
+  const actionTopic = `${topics.state}/action`;
+  const exposes = device.exposes() as Expose[];
+  const configs = exposesToConfigs(exposes, topics, {
+    legacyActionSensor: env.legacyActionSensor,
+    eventEntities: env.eventEntities,
+    actionTopic,
+  });
+  for (const a of actions) configs.push(triggerConfig(actionTopic, a));
+  const hook = def.meta?.overrideHaDiscoveryPayload;
+  if (hook) for (const c of configs) hook(c.payload);
+  const availability = [bridgeAvailability(env, device.options.disabled === true)];
+  if (env.availabilityEnabled(device)) availability.push({ topic: `${topics.state}/availability` });
+  const owner: Owner = {
+    nodeId: device.ieee,
+    uniquePrefix: device.ieee,
+    name,
+    availability,
+    device: {
+      identifiers: [deviceIdentifier(device.ieee)],
+      name,
+      model: def.description,
+      model_id: def.model,
+      manufacturer: def.vendor,
+      ...(device.zh.softwareBuildID ? { sw_version: device.zh.softwareBuildID } : {}),
+      ...(device.zh.hardwareVersion !== undefined ? { hw_version: String(device.zh.hardwareVersion) } : {}),
+      via_device: bridgeIdentifier(env.coordinatorIeee),
+    },
+  };
+  return applyOverrides(configs, device.options.homeassistant).map((c) => finish(env, owner, c));
+}
+
+/** Member entity unique ids of a group entity (HA's entity grouping). */
+function memberUniqueIds(env: DiscoveryEnv, members: BridgeDevice[], c: EntityConfig): string[] {
+  return members
+    .filter((m) =>
+      (m.exposes() as Expose[]).some((e) => e.type === c.component && !e.endpoint && c.objectId === e.type),
+    )
+    .map((m) => `${m.ieee}_${c.objectId}_${env.base}`);
+}
+
+export function groupMessages(env: DiscoveryEnv, group: BridgeGroup, members: BridgeDevice[]): DiscoveryMessage[] {
+  if (group.options.homeassistant === null) return [];
+  const name = group.name;
+  const topics = entityTopics(env.base, name);
+  const configs = exposesToConfigs(groupExposes(members), topics, {
+    legacyActionSensor: false,
+    eventEntities: false,
+    actionTopic: `${topics.state}/action`,
+  }).filter((c) => c.objectId !== "linkquality");
+  for (const c of configs) {
+    const ids = memberUniqueIds(env, members, c);
+    if (ids.length > 0) c.payload.group = ids;
+  }
+  const nodeId = groupNodeId(env, group.id);
+  const owner: Owner = {
+    nodeId,
+    uniquePrefix: String(group.id),
+    name,
+    availability: [bridgeAvailability(env)],
+    device: {
+      identifiers: [`zigbee2mqtt_${nodeId}`],
+      name,
+      model: "Group",
+      manufacturer: "zigmqtt",
+      sw_version: env.version,
+      via_device: bridgeIdentifier(env.coordinatorIeee),
+    },
+  };
+  return applyOverrides(configs, group.options.homeassistant).map((c) => finish(env, owner, c));
+}
+
+export function bridgeMessages(env: DiscoveryEnv, coordinatorType: string | undefined): DiscoveryMessage[] {
+  const owner: Owner = {
+    nodeId: `${encodeBaseTopic(env.base)}_${env.coordinatorIeee}`,
+    uniquePrefix: `bridge_${env.coordinatorIeee}`,
+    name: "zigmqtt Bridge",
+    availability: [bridgeAvailability(env)],
+    device: {
+      identifiers: [bridgeIdentifier(env.coordinatorIeee)],
+      name: "zigmqtt Bridge",
+      model: "Bridge",
+      manufacturer: "zigmqtt",
+      sw_version: env.version,
+      ...(coordinatorType ? { hw_version: coordinatorType } : {}),
+    },
+  };
+  return bridgeConfigs(env.base).map((c) => finish(env, owner, c));
+}

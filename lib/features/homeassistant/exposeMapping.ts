@@ -1,0 +1,275 @@
+/**
+ * zigbee-herdsman-converters exposes → Home Assistant entities. Settable generic exposes become controls (number,
+ * select, button, text, switch); read-only ones become sensors. The `action` enum is not an entity: it becomes
+ * device triggers when values are seen (and an `event` entity / legacy sensor when enabled).
+ */
+import {
+  ACCESS,
+  can,
+  type EntityConfig,
+  type EntityTopics,
+  type Expose,
+  labelOf,
+  type MappingOptions,
+  valueTemplate,
+} from "./exposeTypes.js";
+import {
+  climateConfig,
+  coverConfig,
+  fanConfig,
+  lightConfig,
+  lockConfig,
+  sirenConfig,
+  switchConfig,
+} from "./platformMapping.js";
+import { binaryLookup, numericLookup } from "./sensorLookup.js";
+
+/** Every entity of a device's exposes (plus linkquality, which the bridge adds to every device state). */
+export function exposesToConfigs(exposes: Expose[], topics: EntityTopics, options: MappingOptions): EntityConfig[] {
+  const effects = exposes.find((e) => e.name === "effect" && e.type === "enum" && can(e, ACCESS.SET))?.values;
+  const out: EntityConfig[] = [];
+  for (const e of exposes) out.push(...exposeToConfigs(e, topics, options, effects));
+  if (!exposes.some((e) => e.property === "linkquality")) {
+    out.push(...exposeToConfigs(LINKQUALITY, topics, options, effects));
+  }
+  const seen = new Set<string>();
+  return out.filter((c) => {
+    const key = `${c.component}/${c.objectId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const LINKQUALITY: Expose = {
+  type: "numeric",
+  name: "linkquality",
+  label: "Linkquality",
+  property: "linkquality",
+  access: ACCESS.STATE,
+  unit: "lqi",
+  value_min: 0,
+  value_max: 255,
+  category: "diagnostic",
+};
+
+export function exposeToConfigs(
+  e: Expose,
+  topics: EntityTopics,
+  options: MappingOptions,
+  effects?: unknown[],
+): EntityConfig[] {
+  const configs = baseConfigs(e, topics, options, effects);
+  for (const c of configs) applyExposeMetadata(c, e);
+  return configs;
+}
+
+function baseConfigs(e: Expose, topics: EntityTopics, options: MappingOptions, effects?: unknown[]): EntityConfig[] {
+  const one = (c: EntityConfig | undefined) => (c ? [c] : []);
+  switch (e.type) {
+    case "light":
+      return [lightConfig(e, topics, effects)];
+    case "switch":
+      return one(switchConfig(e, topics));
+    case "lock":
+      return one(lockConfig(e, topics));
+    case "cover":
+      return [coverConfig(e, topics)];
+    case "climate":
+      return [climateConfig(e, topics)];
+    case "fan":
+      return one(fanConfig(e, topics));
+    case "binary":
+      return one(binaryConfig(e, topics));
+    case "numeric":
+      return one(numericConfig(e, topics));
+    case "enum":
+      return e.property === "action" ? actionConfigs(e, options) : one(enumConfig(e, topics));
+    case "text":
+      return one(textConfig(e, topics));
+    case "composite":
+    case "list":
+      if (e.name === "warning" && can(e, ACCESS.SET)) return [sirenConfig(e, topics)];
+      return one(readOnlyJsonSensor(e, topics));
+    default:
+      return [];
+  }
+}
+
+const idOf = (e: Expose): string => e.property ?? e.name ?? "";
+
+/** A settable or readable state: `state_topic` + template when the expose has STATE access. */
+function stateKeys(e: Expose, topics: EntityTopics): Record<string, unknown> {
+  return e.property && can(e, ACCESS.STATE)
+    ? { state_topic: topics.state, value_template: valueTemplate(e.property) }
+    : {};
+}
+
+function binaryConfig(e: Expose, topics: EntityTopics): EntityConfig | undefined {
+  if (!e.property) return undefined;
+  if (can(e, ACCESS.SET)) {
+    return {
+      component: "switch",
+      objectId: idOf(e),
+      payload: {
+        name: labelOf(e),
+        ...stateKeys(e, topics),
+        command_topic: topics.command(e.endpoint, e.property),
+        payload_on: e.value_on,
+        payload_off: e.value_off,
+        state_on: e.value_on,
+        state_off: e.value_off,
+      },
+    };
+  }
+  const lookup = binaryLookup(e.name ?? e.property);
+  // zigbee2mqtt's `contact: true` means closed; HA's door sensor is "on" when open
+  const inverted = e.name === "contact";
+  return {
+    component: "binary_sensor",
+    objectId: idOf(e),
+    payload: {
+      name: labelOf(e),
+      state_topic: topics.state,
+      value_template: valueTemplate(e.property),
+      payload_on: inverted ? e.value_off : e.value_on,
+      payload_off: inverted ? e.value_on : e.value_off,
+      ...lookup,
+    },
+  };
+}
+
+function numericConfig(e: Expose, topics: EntityTopics): EntityConfig | undefined {
+  if (!e.property) return undefined;
+  const unit = e.unit ? { unit_of_measurement: e.unit } : {};
+  if (can(e, ACCESS.SET)) {
+    return {
+      component: "number",
+      objectId: idOf(e),
+      payload: {
+        name: labelOf(e),
+        ...stateKeys(e, topics),
+        command_topic: topics.command(e.endpoint, e.property),
+        min: e.value_min ?? -65535,
+        max: e.value_max ?? 65535,
+        ...(e.value_step !== undefined ? { step: e.value_step } : {}),
+        ...unit,
+      },
+    };
+  }
+  return {
+    component: "sensor",
+    objectId: idOf(e),
+    payload: {
+      name: labelOf(e),
+      state_topic: topics.state,
+      value_template: valueTemplate(e.property),
+      ...unit,
+      ...numericLookup(e.name ?? e.property, e.unit),
+    },
+  };
+}
+
+function enumConfig(e: Expose, topics: EntityTopics): EntityConfig | undefined {
+  if (!e.property) return undefined;
+  const values = (e.values ?? []).map(String);
+  if (can(e, ACCESS.SET) && values.length === 1 && !can(e, ACCESS.STATE)) {
+    return {
+      component: "button",
+      objectId: `${idOf(e)}`,
+      payload: {
+        name: labelOf(e),
+        command_topic: topics.command(e.endpoint, e.property),
+        payload_press: values[0],
+        ...(e.property === "identify" ? { device_class: "identify" } : {}),
+      },
+    };
+  }
+  if (can(e, ACCESS.SET)) {
+    return {
+      component: "select",
+      objectId: idOf(e),
+      payload: {
+        name: labelOf(e),
+        ...stateKeys(e, topics),
+        command_topic: topics.command(e.endpoint, e.property),
+        options: values,
+      },
+    };
+  }
+  return {
+    component: "sensor",
+    objectId: idOf(e),
+    payload: { name: labelOf(e), state_topic: topics.state, value_template: valueTemplate(e.property) },
+  };
+}
+
+function textConfig(e: Expose, topics: EntityTopics): EntityConfig | undefined {
+  if (!e.property) return undefined;
+  if (can(e, ACCESS.SET)) {
+    return {
+      component: "text",
+      objectId: idOf(e),
+      payload: { name: labelOf(e), ...stateKeys(e, topics), command_topic: topics.command(e.endpoint, e.property) },
+    };
+  }
+  return {
+    component: "sensor",
+    objectId: idOf(e),
+    payload: { name: labelOf(e), state_topic: topics.state, value_template: valueTemplate(e.property) },
+  };
+}
+
+/** Composites and lists that are only read: their JSON as a sensor (HA states are at most 255 characters). */
+function readOnlyJsonSensor(e: Expose, topics: EntityTopics): EntityConfig | undefined {
+  if (!e.property || !can(e, ACCESS.STATE) || can(e, ACCESS.SET)) return undefined;
+  return {
+    component: "sensor",
+    objectId: idOf(e),
+    payload: {
+      name: labelOf(e),
+      state_topic: topics.state,
+      value_template: `{{ value_json.${e.property} | tojson | truncate(254, True, '', 0) }}`,
+    },
+  };
+}
+
+/** The action enum: an `event` entity and/or the legacy sensor, when enabled. Triggers are made when seen. */
+function actionConfigs(e: Expose, options: MappingOptions): EntityConfig[] {
+  const out: EntityConfig[] = [];
+  const values = (e.values ?? []).map(String);
+  if (options.eventEntities && values.length > 0) {
+    out.push({
+      component: "event",
+      objectId: "action",
+      payload: {
+        name: labelOf(e),
+        state_topic: options.actionTopic,
+        event_types: values,
+        value_template: '{ "event_type": "{{ value }}" }',
+      },
+    });
+  }
+  if (options.legacyActionSensor) {
+    out.push({
+      component: "sensor",
+      objectId: "action",
+      payload: { name: labelOf(e), state_topic: options.actionTopic, icon: "mdi:gesture-double-tap" },
+    });
+  }
+  return out;
+}
+
+/** Expose category and zhc's `homeassistant` hints → entity_category, device_class, icon, enabled_by_default. */
+function applyExposeMetadata(c: EntityConfig, e: Expose): void {
+  const p = c.payload;
+  const hint = e.homeassistant ?? {};
+  const category = hint.entityCategory ?? e.category ?? p.entity_category;
+  const readOnly = c.component === "sensor" || c.component === "binary_sensor";
+  if (category) p.entity_category = readOnly && category === "config" ? "diagnostic" : category;
+  if (hint.deviceClass) p.device_class = hint.deviceClass;
+  if (hint.icon) p.icon = hint.icon;
+  if (hint.enabledByDefault !== undefined) p.enabled_by_default = hint.enabledByDefault;
+  if (hint.name !== undefined) p.name = hint.name;
+  for (const k of Object.keys(p)) if (p[k] === undefined) delete p[k];
+}

@@ -1,0 +1,216 @@
+/**
+ * Home Assistant MQTT discovery: configs for every device, group and the bridge, kept in step with renames, option
+ * and membership changes, removals, HA restarts (birth message) and brokers that lost their retained messages.
+ * Action values become device triggers the first time they are seen.
+ */
+import { BridgeError, errorMessage } from "../../util/errors.js";
+import { versions } from "../../util/versions.js";
+import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
+import type { BridgeContext, Feature } from "../context.js";
+import type { FeatureDeps } from "../deps.js";
+import { DiscoveryLifecycle } from "./discoveryLifecycle.js";
+import {
+  bridgeMessages,
+  type DiscoveryEnv,
+  type DiscoveryMessage,
+  deviceMessages,
+  groupMessages,
+} from "./discoveryPayloads.js";
+
+const NS = "z2m:homeassistant";
+
+export interface HomeAssistantOptions {
+  /** delay before answering HA's birth message (default: random 0–2 s, so many bridges don't answer at once) */
+  birthDelayMs?: () => number;
+  /** longest wait for our retained configs at start (default 5 s; normally a marker ends it much sooner) */
+  learnTimeoutMs?: number;
+}
+
+export class HomeAssistant implements Feature {
+  private readonly lifecycle: DiscoveryLifecycle;
+  /** action values seen per device IEEE: each has a device trigger */
+  private readonly actions = new Map<string, Set<string>>();
+  /** devices removed (until they join again) */
+  private readonly removed = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private offMessages: (() => void) | undefined;
+  private ready: Promise<void> | undefined;
+  private started = false;
+  private pending: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: BridgeContext,
+    private readonly deps: FeatureDeps,
+    private readonly options: HomeAssistantOptions = {},
+  ) {
+    const s = ctx.settings.get();
+    const { discovery_topic } = s.homeassistant;
+    if (discovery_topic === s.mqtt.base_topic) {
+      throw new BridgeError(
+        "UNSUPPORTED",
+        `homeassistant.discovery_topic '${discovery_topic}' must differ from mqtt.base_topic '${s.mqtt.base_topic}'`,
+      );
+    }
+    this.lifecycle = new DiscoveryLifecycle(ctx.mqtt, s.mqtt.base_topic, discovery_topic, ctx.logger);
+  }
+
+  async start(): Promise<void> {
+    const { bus } = this.ctx;
+    const rediscover = () => void this.announce();
+    bus.on("devicesChanged", this, rediscover);
+    bus.on("groupsChanged", this, rediscover);
+    bus.on("entityRenamed", this, rediscover);
+    bus.on("entityRemoved", this, (e) => this.onRemoved(e.kind, e.id));
+    bus.on("deviceJoined", this, (e) => void this.removed.delete(e.ieee));
+    bus.on("statePublished", this, (e) => this.onState(e.key, e.name, e.state));
+    bus.on("mqttConnected", this, (e) => void (e.sessionPresent ? undefined : this.afterSessionLost()));
+    const statusTopic = this.ctx.settings.get().homeassistant.status_topic;
+    this.offMessages = this.ctx.mqtt.onMessage((topic, payload) => {
+      if (topic === statusTopic && payload.toString().trim().toLowerCase() === "online") this.onBirth();
+    });
+    await this.ctx.mqtt.subscribe([statusTopic]);
+    this.ready = this.initialDiscovery();
+  }
+
+  async stop(): Promise<void> {
+    this.ctx.bus.off(this);
+    this.offMessages?.();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.ready;
+    await this.pending;
+  }
+
+  /** What should be on the broker now. */
+  messages(): DiscoveryMessage[] {
+    const env = this.env();
+    if (!env) return [];
+    const { zigbee } = this.ctx;
+    const coordinator = zigbee.coordinator();
+    const out = bridgeMessages(env, coordinator?.definition?.model ?? coordinator?.zh.manufacturerName);
+    for (const d of zigbee.devices()) {
+      if (!this.removed.has(d.ieee)) out.push(...deviceMessages(env, d, this.actions.get(d.ieee) ?? []));
+    }
+    for (const g of zigbee.groups()) {
+      const members = g
+        .members()
+        .map((m) => zigbee.device(m.ieee))
+        .filter((d): d is BridgeDevice => d !== undefined && d.definition !== undefined);
+      out.push(...groupMessages(env, g, members));
+    }
+    return out;
+  }
+
+  private env(): DiscoveryEnv | undefined {
+    const s = this.ctx.settings.get();
+    const coordinator = this.ctx.zigbee.coordinator();
+    if (!coordinator) return undefined;
+    return {
+      base: s.mqtt.base_topic,
+      discoveryTopic: s.homeassistant.discovery_topic,
+      version: versions.zigmqtt,
+      coordinatorIeee: coordinator.ieee,
+      legacyActionSensor: s.homeassistant.legacy_action_sensor,
+      eventEntities: s.homeassistant.experimental_event_entities,
+      availabilityEnabled: (d) => {
+        const own = d.options.availability;
+        if (own === false) return false;
+        return own === true || typeof own === "object" || s.availability.enabled;
+      },
+    };
+  }
+
+  private async initialDiscovery(): Promise<void> {
+    try {
+      const found = await this.lifecycle.learn(this.options.learnTimeoutMs ?? 5000);
+      this.rememberTriggers(found);
+      this.started = true;
+      await this.lifecycle.sync(this.messages());
+    } catch (e) {
+      this.ctx.logger.error(`Home Assistant discovery failed: ${errorMessage(e)}`, NS);
+    }
+  }
+
+  /** Device triggers already on the broker stay: their actions were seen before a restart. */
+  private rememberTriggers(found: Map<string, Record<string, unknown>>): void {
+    const prefix = `${this.ctx.settings.get().homeassistant.discovery_topic}/device_automation/`;
+    for (const [topic, payload] of found) {
+      const ieee = topic.startsWith(prefix) ? topic.slice(prefix.length).split("/")[0] : undefined;
+      const { type, subtype } = payload;
+      if (ieee && type === "action" && typeof subtype === "string" && this.ctx.zigbee.device(ieee)) {
+        this.addAction(ieee, subtype);
+      }
+    }
+  }
+
+  private addAction(ieee: string, action: string): boolean {
+    const set = this.actions.get(ieee) ?? new Set<string>();
+    this.actions.set(ieee, set);
+    if (set.has(action)) return false;
+    set.add(action);
+    return true;
+  }
+
+  private announce(force = false): Promise<void> {
+    if (!this.started) return Promise.resolve();
+    const run = this.lifecycle.sync(this.messages(), force);
+    this.pending = run;
+    return run;
+  }
+
+  private onRemoved(kind: "device" | "group", id: string): void {
+    if (kind === "device") {
+      this.removed.add(id);
+      this.actions.delete(id);
+    }
+    void this.announce();
+  }
+
+  /** The raw action on `<name>/action` (HA triggers and events read it), and a trigger for a new action value. */
+  private onState(key: string, name: string, state: Record<string, unknown>): void {
+    const action = state.action;
+    if (typeof action !== "string" || action === "" || !this.ctx.zigbee.device(key)) return;
+    const publishAction = () =>
+      this.ctx.mqtt.publish(`${name}/action`, action, { retain: false, qos: 0 }).catch((e: unknown) => {
+        this.ctx.logger.warning(`Publishing the action of '${name}' failed: ${errorMessage(e)}`, NS);
+      });
+    if (this.addAction(key, action)) {
+      void this.announce().then(publishAction);
+    } else void publishAction();
+  }
+
+  /** HA came back: after a small random delay, bridge state, discovery and the current states again. */
+  private onBirth(): void {
+    const delay = this.options.birthDelayMs?.() ?? Math.random() * 2000;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.republishAll(true);
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  /** The broker lost our session (and maybe its retained messages): subscribe again and republish discovery. */
+  private async afterSessionLost(): Promise<void> {
+    try {
+      await this.ctx.mqtt.subscribe([this.ctx.settings.get().homeassistant.status_topic]);
+    } catch (e) {
+      this.ctx.logger.warning(`Subscribing to the Home Assistant status topic failed: ${errorMessage(e)}`, NS);
+    }
+    await this.republishAll(false);
+  }
+
+  private async republishAll(withStates: boolean): Promise<void> {
+    try {
+      if (withStates) {
+        await this.ctx.mqtt.publish("bridge/state", JSON.stringify({ state: "online" }), { retain: true, qos: 1 });
+      }
+      await this.announce(true);
+      if (!withStates) return;
+      const { zigbee, state } = this.ctx;
+      for (const d of zigbee.devices()) if (state.has(d.ieee)) await this.deps.publisher.publish(d, {});
+      for (const g of zigbee.groups()) if (state.has(String(g.id))) await this.deps.publisher.publish(g, {});
+    } catch (e) {
+      this.ctx.logger.warning(`Republishing for Home Assistant failed: ${errorMessage(e)}`, NS);
+    }
+  }
+}
