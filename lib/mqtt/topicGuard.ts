@@ -8,12 +8,26 @@ import { MqttPayloadTooLargeError, MqttTopicError } from "./mqttErrors.js";
 export const MAX_TOPIC_BYTES = 65535;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Control characters and noncharacters: MQTT says a topic SHOULD NOT contain them and a server MAY close the
+ * connection when one does (§1.5.4, MQTT-1.5.4-2); mosquitto does. One such publish would cost us the session.
+ */
+const NONCHARACTER_PAIRS = Array.from({ length: 17 }, (_, plane) => plane * 0x10000 + 0xfffe)
+  .map((c) => `\\u{${c.toString(16)}}\\u{${(c + 1).toString(16)}}`)
+  .join("");
+const DISALLOWED_CODE_POINT = new RegExp(
+  `[\\u{1}-\\u{1f}\\u{7f}-\\u{9f}\\u{fdd0}-\\u{fdef}${NONCHARACTER_PAIRS}]`,
+  "u",
+);
 
 /** Why `topic` cannot be a UTF-8 MQTT string, or undefined if it can. */
 function stringProblem(topic: string): string | undefined {
   if (topic.length === 0) return "empty topic";
   if (topic.includes("\u0000")) return "contains U+0000";
   if (LONE_SURROGATE.test(topic)) return "not valid UTF-8 (lone surrogate)";
+  const bad = DISALLOWED_CODE_POINT.exec(topic);
+  if (bad)
+    return `contains U+${bad[0].codePointAt(0)?.toString(16).toUpperCase().padStart(4, "0")} (a control character or noncharacter)`;
   const bytes = Buffer.byteLength(topic, "utf8");
   if (bytes > MAX_TOPIC_BYTES) return `longer than ${MAX_TOPIC_BYTES} bytes (${bytes})`;
   return undefined;

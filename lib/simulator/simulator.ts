@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { writeFileAtomic } from "../util/atomicFile.js";
+import { readFileWithBackup, writeFileWithBackup } from "../util/backedUpFile.js";
 import type { Ieee } from "./air.js";
 import { Coordinator } from "./coordinator/coordinator.js";
 import type { NvSnapshot } from "./coordinator/nvStore.js";
@@ -165,6 +165,11 @@ export class Simulator {
     this.transport.dropHost();
   }
 
+  /** Raw bytes to the host, as if the stick sent them (see Coordinator.injectToHost); for fuzzing the host. */
+  injectToHost(bytes: Buffer): void {
+    this.coordinator.injectToHost(bytes);
+  }
+
   // ---- load -------------------------------------------------------------------------------------------------
 
   /**
@@ -187,24 +192,10 @@ export class Simulator {
 
   private readPersisted(): PersistedState | undefined {
     const file = this.options.nvFile;
-    if (!file || !existsSync(file)) return undefined;
-    try {
-      const data = JSON.parse(readFileSync(file, "utf8")) as PersistedState;
-      if (data.version !== 1 || typeof data.ieee !== "string" || typeof data.nv !== "object") {
-        throw new Error("not a simulator NV file");
-      }
-      data.groups ??= {};
-      data.devices ??= {};
-      return data;
-    } catch (e) {
-      const aside = `${file}.corrupt-${Date.now()}`;
-      renameSync(file, aside);
-      this.options.log?.(
-        "warn",
-        `NV file ${file} unreadable (${(e as Error).message}); moved to ${aside}, starting factory-new`,
-      );
-      return undefined;
-    }
+    if (!file) return undefined;
+    const read = readFileWithBackup(file, parsePersisted, (m) => this.options.log?.("warn", `NV file ${m}`));
+    if (read?.fromBackup) this.scheduleSave();
+    return read?.value;
   }
 
   private scheduleSave(): void {
@@ -237,9 +228,20 @@ export class Simulator {
     };
     try {
       mkdirSync(dirname(file), { recursive: true });
-      writeFileAtomic(file, `${JSON.stringify(state, null, 1)}\n`);
+      writeFileWithBackup(file, `${JSON.stringify(state, null, 1)}\n`);
     } catch (e) {
       this.options.log?.("warn", `cannot write NV file ${file}: ${(e as Error).message}`);
     }
   }
+}
+
+/** The NV file's content; throws when it is not one (the caller falls back to the last good copy). */
+function parsePersisted(text: string): PersistedState {
+  const data = JSON.parse(text) as PersistedState;
+  if (data?.version !== 1 || typeof data.ieee !== "string" || typeof data.nv !== "object") {
+    throw new Error("not a simulator NV file");
+  }
+  data.groups ??= {};
+  data.devices ??= {};
+  return data;
 }

@@ -1,11 +1,16 @@
-import { existsSync, readFileSync, renameSync } from "node:fs";
-import { writeFileAtomic } from "../util/atomicFile.js";
+import { readFileWithBackup, writeFileWithBackup } from "../util/backedUpFile.js";
 import type { Logger } from "../util/logger.js";
 
 const NS = "z2m:state";
 /** Keys that describe an event, not a state: never cached (zigbee2mqtt's behaviour). */
 const EPHEMERAL = new Set(["action", "action_group", "action_duration", "action_transition_time", "elapsed"]);
 const SAVE_DELAY_MS = 1000;
+
+/** The save debounce: 1 s, or `ZIGMQTT_STATE_SAVE_MS` (tests that need state.json written continuously). */
+export function stateSaveDelayMs(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.ZIGMQTT_STATE_SAVE_MS);
+  return env.ZIGMQTT_STATE_SAVE_MS !== undefined && Number.isInteger(ms) && ms >= 0 ? ms : SAVE_DELAY_MS;
+}
 
 export type EntityState = Record<string, unknown>;
 
@@ -21,29 +26,17 @@ export class StateCache {
   constructor(
     private readonly file: string | undefined,
     private readonly logger: Logger,
+    private readonly saveDelayMs = stateSaveDelayMs(),
   ) {}
 
   load(): void {
-    if (!this.file || !existsSync(this.file)) return;
-    try {
-      const data = JSON.parse(readFileSync(this.file, "utf8")) as unknown;
-      if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("not a JSON object");
-      for (const [k, v] of Object.entries(data)) {
-        if (typeof v === "object" && v !== null && !Array.isArray(v)) this.states.set(k, v as EntityState);
-      }
-      this.logger.debug(() => `loaded ${this.states.size} cached states from ${this.file}`, NS);
-    } catch (e) {
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      try {
-        renameSync(this.file, aside);
-      } catch {
-        // keep going with an empty cache
-      }
-      this.logger.error(
-        `State cache ${this.file} is unreadable (${(e as Error).message}); moved to ${aside}, starting empty`,
-        NS,
-      );
-    }
+    if (!this.file) return;
+    const read = readFileWithBackup(this.file, parseStates, (m) => this.logger.error(`State cache ${m}`, NS));
+    if (!read) return;
+    for (const [k, v] of read.value) this.states.set(k, v);
+    // a state recovered from the backup is written back as state.json
+    if (read.fromBackup) this.scheduleSave();
+    this.logger.debug(() => `loaded ${this.states.size} cached states from ${this.file}`, NS);
   }
 
   get(key: string): EntityState {
@@ -97,7 +90,7 @@ export class StateCache {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       this.save();
-    }, SAVE_DELAY_MS);
+    }, this.saveDelayMs);
     this.saveTimer.unref();
   }
 
@@ -109,10 +102,20 @@ export class StateCache {
     const obj: Record<string, EntityState> = {};
     for (const [k, v] of this.states) obj[k] = v;
     try {
-      writeFileAtomic(this.file, JSON.stringify(obj, null, 4));
+      writeFileWithBackup(this.file, JSON.stringify(obj, null, 4));
       this.dirty = false;
     } catch (e) {
       this.logger.error(`Cannot write state cache ${this.file}: ${(e as Error).message}`, NS);
     }
   }
+}
+
+/** state.json's content: an object of objects (other entries are dropped); throws when it is not JSON. */
+function parseStates(text: string): Array<[string, EntityState]> {
+  const data = JSON.parse(text) as unknown;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new Error("not a JSON object");
+  return Object.entries(data).filter((e): e is [string, EntityState] => {
+    const v = e[1];
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+  });
 }

@@ -3,10 +3,14 @@
  * `undefined` values and functions are skipped as JSON.stringify does; non-finite numbers become null.
  */
 export function stableStringify(value: unknown): string {
-  return write(value) ?? "null";
+  return write(value, 0) ?? "null";
 }
 
-function write(v: unknown): string | undefined {
+/** Deeper than this is refused with a clear error instead of exhausting the stack. */
+const MAX_DEPTH = 200;
+
+function write(v: unknown, depth: number): string | undefined {
+  if (depth > MAX_DEPTH) throw new RangeError(`JSON nested deeper than ${MAX_DEPTH} levels`);
   if (v === null) return "null";
   switch (typeof v) {
     case "string":
@@ -22,18 +26,18 @@ function write(v: unknown): string | undefined {
         let s = "[";
         for (let i = 0; i < v.length; i++) {
           if (i > 0) s += ",";
-          s += write(v[i]) ?? "null";
+          s += write(v[i], depth + 1) ?? "null";
         }
         return `${s}]`;
       }
-      if (Buffer.isBuffer(v)) return write(v.toJSON());
+      if (Buffer.isBuffer(v)) return write(v.toJSON(), depth + 1);
       const toJSON = (v as { toJSON?: () => unknown }).toJSON;
-      if (typeof toJSON === "function") return write(toJSON.call(v));
+      if (typeof toJSON === "function") return write(toJSON.call(v), depth + 1);
       const keys = Object.keys(v as object).sort();
       let s = "{";
       let first = true;
       for (const k of keys) {
-        const w = write((v as Record<string, unknown>)[k]);
+        const w = write((v as Record<string, unknown>)[k], depth + 1);
         if (w === undefined) continue;
         if (!first) s += ",";
         first = false;

@@ -50,13 +50,39 @@ export class BridgeRequests {
       response = { data: {}, status: "error", error: message };
     }
     if (transaction !== undefined) response.transaction = transaction;
-    try {
-      await this.ctx.mqtt.publish(`bridge/response/${name}`, stableStringify(response), { retain: false, qos: 0 });
-    } catch (e) {
-      this.ctx.logger.error(`Cannot publish bridge/response/${name}: ${errorMessage(e)}`, NS);
-    }
+    await this.publishResponse(name, response);
     return response;
   }
+
+  /**
+   * Publishes the response. One that cannot be serialized or sent (a transaction nested too deep to echo, a reply
+   * over the packet size limit) is replaced by a short error response, so that every request gets one answer.
+   */
+  private async publishResponse(name: string, response: Record<string, unknown>): Promise<void> {
+    const topic = `bridge/response/${name}`;
+    const send = (r: Record<string, unknown>) =>
+      this.ctx.mqtt.publish(topic, stableStringify(r), { retain: false, qos: 0 });
+    let problem: string;
+    try {
+      return await send(response);
+    } catch (e) {
+      problem = e instanceof RangeError ? "it is nested too deeply to serialize" : errorMessage(e);
+    }
+    const error = `The response to 'bridge/request/${name}' could not be sent: ${problem}`;
+    this.ctx.logger.error(error, NS);
+    const fallback: Record<string, unknown> = { data: {}, status: "error", error };
+    if (echoable(response.transaction)) fallback.transaction = response.transaction;
+    try {
+      await send(fallback);
+    } catch (e) {
+      this.ctx.logger.error(`Cannot publish ${topic}: ${errorMessage(e)}`, NS);
+    }
+  }
+}
+
+/** A transaction that can be echoed in a fallback response: a short string or a number. */
+function echoable(transaction: unknown): boolean {
+  return typeof transaction === "number" || (typeof transaction === "string" && transaction.length <= 1000);
 }
 
 /** Helpers for validating request payloads with clear messages. */

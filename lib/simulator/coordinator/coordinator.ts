@@ -168,6 +168,14 @@ export class Coordinator implements CoordinatorSide {
     else this.writeRaw(bytes);
   }
 
+  /**
+   * Test-facing fault injection: raw bytes to the host as if the stick sent them (garbage, truncated or corrupt
+   * frames, unknown commands). Nothing is checked or encoded.
+   */
+  injectToHost(bytes: Buffer): void {
+    this.writeRaw(bytes);
+  }
+
   private writeRaw(bytes: Buffer): void {
     this.stats.framesOut++;
     this.host?.(bytes);

@@ -17,6 +17,13 @@ const BAD_TOPICS: [string, string][] = [
   ["a/\uDC00", "not valid UTF-8 (lone surrogate)"],
   ["x".repeat(65536), "longer than 65535 bytes (65536)"],
   ["é".repeat(32768), "longer than 65535 bytes (65536)"],
+  // mosquitto closes the connection of a client that publishes these (MQTT-1.5.4-2 allows it)
+  ["a\u0001b", "contains U+0001 (a control character or noncharacter)"],
+  ["a/\u007f", "contains U+007F (a control character or noncharacter)"],
+  ["lamp\u0085", "contains U+0085 (a control character or noncharacter)"],
+  ["a\uFDD0", "contains U+FDD0 (a control character or noncharacter)"],
+  ["a\uFFFF", "contains U+FFFF (a control character or noncharacter)"],
+  ["a\u{10FFFE}", "contains U+10FFFE (a control character or noncharacter)"],
 ];
 
 describe("topic guard", () => {
@@ -26,7 +33,16 @@ describe("topic guard", () => {
   });
 
   it("accepts ordinary and unusual-but-valid topics", () => {
-    for (const topic of ["zigbee2mqtt/bulb", "a//b", "/leading", "ünïcödé/😀", "x".repeat(65535), "a b/$c"]) {
+    for (const topic of [
+      "zigbee2mqtt/bulb",
+      "a//b",
+      "/leading",
+      "ünïcödé/😀",
+      "x".repeat(65535),
+      "a b/$c",
+      "a\u00a0b",
+      "\u{1FFFD}",
+    ]) {
       expect(publishTopicProblem(topic)).toBeUndefined();
     }
   });
