@@ -110,6 +110,7 @@ export class Controller {
       configure: this.configure,
       publications,
       restart: () => this.onRestart?.(),
+      mqttStats: () => mqtt.stats,
     });
     for (const m of extra.requests) requests.register(m);
     this.features = [new Receive(ctx, entityPublisher), publications, this.configure, ...extra.features];

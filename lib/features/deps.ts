@@ -2,6 +2,14 @@ import type { BridgePublications } from "./bridge/bridgePublications.js";
 import type { Configure } from "./configure.js";
 import type { EntityPublisher } from "./entityPublisher.js";
 
+/** The MQTT client's counters, for bridge/health and health_check. */
+export interface MqttStatsView {
+  readonly connected: boolean;
+  readonly queued: number;
+  readonly received: number;
+  readonly published: number;
+}
+
 /** Bridge parts some features need besides the context: the state publisher, configure, bridge republishing. */
 export interface FeatureDeps {
   publisher: EntityPublisher;
@@ -9,4 +17,6 @@ export interface FeatureDeps {
   publications: BridgePublications;
   /** restarts the bridge in-process (bridge/request/restart) */
   restart(): void;
+  /** the MQTT client's live counters (the controller passes `() => mqtt.stats`) */
+  mqttStats?: () => MqttStatsView;
 }

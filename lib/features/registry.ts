@@ -1,16 +1,26 @@
+import { Availability } from "./availability.js";
 import type { RequestModule } from "./bridge/requests.js";
 import type { BridgeContext, Feature } from "./context.js";
 import type { FeatureDeps } from "./deps.js";
 import { deviceRequests } from "./devices/deviceRequests.js";
 import { groupRequests } from "./groups/groupRequests.js";
+import { GroupState } from "./groups/groupState.js";
+import { Health } from "./health.js";
+import { HomeAssistant } from "./homeassistant/homeAssistant.js";
 import { networkRequests } from "./network/networkRequests.js";
 
 /**
  * The optional capabilities and request modules, in one list so that the controller stays small. Each area adds
  * its feature classes and request module here.
  */
-export function createFeatures(ctx: BridgeContext, deps: FeatureDeps): { features: Feature[]; requests: RequestModule[] } {
+export function createFeatures(
+  ctx: BridgeContext,
+  deps: FeatureDeps,
+): { features: Feature[]; requests: RequestModule[] } {
   const features: Feature[] = [];
+  features.push(new Availability(ctx), new Health(ctx, deps.mqttStats));
+  features.push(new GroupState(ctx, deps.publisher));
+  if (ctx.settings.get().homeassistant.enabled) features.push(new HomeAssistant(ctx, deps));
   const requests: RequestModule[] = [deviceRequests(ctx, deps), groupRequests(ctx, deps), networkRequests(ctx, deps)];
   return { features, requests };
 }

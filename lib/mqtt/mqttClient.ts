@@ -179,6 +179,15 @@ export class MqttClient {
     this.logger.debug(() => `Subscribed to ${topics.join(", ")}`, NS);
   }
 
+  /** Ends subscriptions made with `subscribe` (a no-op while disconnected: a lost session has none). */
+  async unsubscribe(topics: string[]): Promise<void> {
+    const client = this.client;
+    if (topics.length === 0 || !client?.connected) return;
+    await new Promise<void>((resolve, reject) =>
+      client.unsubscribe(topics, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
   /** Subscribes first, then publishes retained `{"state":"online"}`; both are redone after every reconnect. */
   async announceOnline(subscriptions: string[]): Promise<void> {
     this.onlineSubscriptions = [...subscriptions];

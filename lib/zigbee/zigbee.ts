@@ -277,6 +277,11 @@ export class Zigbee {
     this.groupById.delete(id);
   }
 
+  /** Forgets a device removed from herdsman's database (herdsman emits no leave for a device it already deleted). */
+  untrackDevice(ieee: string): void {
+    this.deviceByIeee.delete(ieee);
+  }
+
   /** A device or group by friendly name, IEEE address or group id. */
   resolveEntity(key: string): Entity | undefined {
     const byIeee = this.deviceByIeee.get(key.toLowerCase());

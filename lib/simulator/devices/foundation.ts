@@ -84,7 +84,8 @@ function configReport(
     if (record.dataType !== slot.type) return result(Status.INVALID_DATA_TYPE);
     const min = record.minRepIntval ?? 0;
     const max = record.maxRepIntval ?? 0;
-    if (min === 0xffff && max === 0) {
+    // max 0xffff: stop reporting the attribute; min 0xffff + max 0: back to the default (here: none)
+    if (max === 0xffff || (min === 0xffff && max === 0)) {
       host.reporter.remove(cluster, slot);
       return result(Status.SUCCESS);
     }

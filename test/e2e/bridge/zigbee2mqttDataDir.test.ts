@@ -32,7 +32,7 @@ describe("bridge on a zigbee2mqtt data directory", () => {
     await z2mHerdsman.start();
     await waitFor(
       () => z2mHerdsman.getDevices().filter((d) => d.interviewState === "SUCCESSFUL").length === 4,
-      10_000,
+      30_000,
       "pairing",
     );
     await z2mHerdsman.stop();
@@ -72,7 +72,7 @@ devices:
     const settings = SettingsStore.load(dataDir, {});
     controller = new Controller(settings, createLogger({ level: "warning", output: [] }));
     await controller.start();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await mqtt?.end();

@@ -1,0 +1,119 @@
+import { BridgeError, errorMessage } from "../../util/errors.js";
+import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
+import type { Endpoint } from "../../zigbee/herdsmanTypes.js";
+import { type RequestModule, requireObject } from "../bridge/requests.js";
+import type { BridgeContext } from "../context.js";
+import { clearBindings } from "./bindingsClear.js";
+import { disableTargetReporting, setUpTargetReporting } from "./bindReporting.js";
+import {
+  BINDABLE_CLUSTERS,
+  type BindTarget,
+  clusterFits,
+  DEFAULT_BIND_GROUP,
+  herdsmanTarget,
+  resolveBindTarget,
+} from "./bindTarget.js";
+import { findCluster, findDevice, findEndpoint, optionalBoolean, requireKey } from "./deviceLookup.js";
+
+const NS = "z2m:devices";
+const EXAMPLE = '{"from": "remote", "to": "kitchen_lamp", "clusters": ["genOnOff"]}';
+
+type Verb = "bind" | "unbind";
+
+/** The clusters asked for (each must be a known cluster), or the bindable ones both sides have. */
+function chooseClusters(
+  device: BridgeDevice,
+  source: Endpoint,
+  target: BindTarget,
+  requested: unknown,
+): { candidates: string[]; unfit: string[] } {
+  if (requested === undefined) {
+    return { candidates: BINDABLE_CLUSTERS.filter((c) => clusterFits(source, target, c)), unfit: [] };
+  }
+  if (!Array.isArray(requested) || requested.length === 0) {
+    throw new BridgeError("INVALID_PAYLOAD", "Invalid payload: 'clusters' must be a list like [\"genOnOff\"]");
+  }
+  const names = requested.map((c, i) => findCluster(device, c, `clusters[${i}]`).name);
+  const has = (c: string) => source.supportsOutputCluster(c) || source.supportsInputCluster(c);
+  return { candidates: names.filter(has), unfit: names.filter((c) => !has(c)) };
+}
+
+/**
+ * device/bind, device/unbind and device/binds/clear. Binding a switch to a target also sets up reporting on the
+ * target (see bindReporting.ts); unbinding turns it off again unless `skip_disable_reporting`.
+ */
+export function bindRequests(ctx: BridgeContext): RequestModule {
+  const run = async (verb: Verb, payload: unknown) => {
+    const p = requireObject(payload, EXAMPLE);
+    const fromKey = requireKey(p, "from", '"remote"');
+    if (p.to === undefined)
+      throw new BridgeError("INVALID_PAYLOAD", `Invalid payload: 'to' is required, like ${EXAMPLE}`);
+    const skipDisableReporting = optionalBoolean(p, "skip_disable_reporting");
+    const device = findDevice(ctx.zigbee, fromKey);
+    const source = findEndpoint(device, p.from_endpoint, "from_endpoint");
+    const target = resolveBindTarget(ctx.zigbee, p.to, p.to_endpoint);
+    if (target.kind === "endpoint" && target.endpoint === source) {
+      throw new BridgeError("INVALID_PAYLOAD", `Cannot ${verb} '${device.name}' to itself`);
+    }
+    const { candidates, unfit } = chooseClusters(device, source, target, p.clusters);
+    if (candidates.length === 0) {
+      throw new BridgeError(
+        "INVALID_PAYLOAD",
+        `Nothing to ${verb}: '${device.name}' and '${target.name}' have no cluster to ${verb} in common`,
+      );
+    }
+    const succeeded: string[] = [];
+    const failed: string[] = [...unfit];
+    const zhTarget = herdsmanTarget(target);
+    for (const cluster of candidates) {
+      try {
+        if (verb === "bind") await source.bind(cluster, zhTarget);
+        else await source.unbind(cluster, zhTarget, typeof zhTarget === "number");
+        succeeded.push(cluster);
+      } catch (e) {
+        ctx.logger.error(
+          `Failed to ${verb} ${cluster} of '${device.name}' to '${target.name}': ${errorMessage(e)}`,
+          NS,
+        );
+        failed.push(cluster);
+      }
+    }
+    if (succeeded.length === 0) {
+      throw new BridgeError(
+        "ZIGBEE_FAILED",
+        `Failed to ${verb} '${device.name}' to '${target.name}': ${failed.join(", ")} failed`,
+      );
+    }
+    ctx.logger.info(
+      `${verb === "bind" ? "Bound" : "Unbound"} ${succeeded.join(", ")} of '${device.name}' to '${target.name}'`,
+      NS,
+    );
+    if (verb === "bind") await setUpTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
+    else if (!skipDisableReporting) await disableTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
+    trackDefaultBindGroup(ctx, target);
+    ctx.bus.emit("devicesChanged", {});
+    return {
+      from: fromKey,
+      from_endpoint: p.from_endpoint ?? "default",
+      to: p.to,
+      to_endpoint: target.kind === "endpoint" ? (p.to_endpoint ?? "default") : undefined,
+      clusters: succeeded,
+      failed,
+    };
+  };
+
+  return {
+    "device/bind": (payload) => run("bind", payload),
+    "device/unbind": (payload) => run("unbind", payload),
+    "device/binds/clear": (payload) => clearBindings(ctx, payload),
+  };
+}
+
+/** herdsman creates group 901 on the first bind to it: the bridge lists it (as default_bind_group) from then on. */
+function trackDefaultBindGroup(ctx: BridgeContext, target: BindTarget): void {
+  if (target.kind !== "group" || target.id !== DEFAULT_BIND_GROUP.id || ctx.zigbee.group(target.id)) return;
+  const group = ctx.zigbee.controller.getGroupByID(target.id);
+  if (!group) return;
+  ctx.zigbee.trackGroup(group);
+  ctx.bus.emit("groupsChanged", {});
+}

@@ -1,0 +1,129 @@
+import { BridgeError } from "../../util/errors.js";
+import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
+import { type RequestModule, requireObject } from "../bridge/requests.js";
+import type { BridgeContext } from "../context.js";
+import type { FeatureDeps } from "../deps.js";
+import {
+  findDevice,
+  keyOrField,
+  optionalBoolean,
+  requireKey,
+  requireString,
+  settingsChange,
+  zigbeeOperation,
+} from "./deviceLookup.js";
+
+const NS = "z2m:devices";
+
+/**
+ * device/remove, device/rename and device/options: a device's place in the network and in the settings. A refused
+ * change (an invalid or taken name, a device that does not answer the leave request) changes nothing.
+ */
+export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): RequestModule {
+  /** The last device that joined while the bridge runs, for `{"last": true}` renames. */
+  let lastJoined: string | undefined;
+  // the listener lives as long as the bridge's event bus
+  ctx.bus.on("deviceJoined", {}, (e) => {
+    lastJoined = e.ieee;
+  });
+
+  /** `""` retained on the entity's topic (and its attribute topics), so no stale state outlives a name. */
+  const clearRetained = async (name: string, state: Record<string, unknown>) => {
+    await ctx.mqtt.publish(name, "", { retain: true, qos: 0 });
+    const output = ctx.settings.get().advanced.output ?? "json";
+    if (output === "attribute" || output === "attribute_and_json") {
+      for (const key of Object.keys(state)) await ctx.mqtt.publish(`${name}/${key}`, "", { retain: true, qos: 0 });
+    }
+  };
+
+  const renameTarget = (p: Record<string, unknown>): BridgeDevice => {
+    if (p.last === true) {
+      const device = lastJoined ? ctx.zigbee.device(lastJoined) : undefined;
+      if (!device || device.zh.isDeleted) {
+        throw new BridgeError("UNKNOWN_ENTITY", "No device has joined since the bridge started (nothing to rename)");
+      }
+      return device;
+    }
+    if (p.last !== undefined && p.last !== false) {
+      throw new BridgeError("INVALID_PAYLOAD", "Invalid payload: 'last' must be true or false");
+    }
+    return findDevice(ctx.zigbee, requireKey(p, "from", '"0x00124b0001020304" or "kitchen_lamp"'));
+  };
+
+  return {
+    "device/remove": async (payload) => {
+      const example = '{"id": "kitchen_lamp", "block": false, "force": false}';
+      const p = typeof payload === "string" ? undefined : requireObject(payload, example);
+      const key = keyOrField(payload, p, "id");
+      const id = requireKey({ id: key }, "id", '"kitchen_lamp" or its IEEE address');
+      const block = p ? optionalBoolean(p, "block") : false;
+      const force = p ? optionalBoolean(p, "force") : false;
+      const device = findDevice(ctx.zigbee, id);
+      const { ieee, name } = device;
+      if (force) device.zh.removeFromDatabase();
+      else {
+        await zigbeeOperation(
+          `Removing '${name}' from the network (use "force": true to remove it from the bridge only)`,
+          () => device.zh.removeFromNetwork(),
+        );
+      }
+      ctx.zigbee.untrackDevice(ieee);
+      if (block) settingsChange(() => ctx.settings.addToBlocklist(ieee));
+      settingsChange(() => ctx.settings.removeDevice(ieee));
+      const state = ctx.state.get(ieee);
+      ctx.state.remove(ieee);
+      await clearRetained(name, state);
+      ctx.logger.info(`Device '${name}' removed${force ? " (forced)" : ""}${block ? " and blocked" : ""}`, NS);
+      ctx.bus.emit("entityRemoved", { kind: "device", id: ieee, name });
+      // its group memberships went with it
+      ctx.bus.emit("groupsChanged", {});
+      deps.publications.schedule("devices", "info");
+      return { id, block, force };
+    },
+
+    "device/rename": async (payload) => {
+      const p = requireObject(payload, '{"from": "0x00124b0001020304", "to": "kitchen_lamp"}');
+      const to = requireString(p, "to", '"kitchen_lamp"');
+      const homeassistantRename = optionalBoolean(p, "homeassistant_rename");
+      const device = renameTarget(p);
+      const from = device.name;
+      if (to !== from) {
+        settingsChange(() => ctx.settings.renameDevice(device.ieee, to));
+        const state = ctx.state.get(device.ieee);
+        await clearRetained(from, state);
+        if (ctx.state.has(device.ieee)) await deps.publisher.publish(device, {});
+        ctx.logger.info(`Device '${from}' renamed to '${to}'`, NS);
+        ctx.bus.emit("entityRenamed", { kind: "device", id: device.ieee, from, to });
+        deps.publications.schedule("devices", "info");
+      }
+      return { from, to, homeassistant_rename: homeassistantRename };
+    },
+
+    "device/options": async (payload) => {
+      const example = '{"id": "kitchen_lamp", "options": {"retain": true}}';
+      const p = requireObject(payload, example);
+      const id = requireKey(p, "id", '"kitchen_lamp"');
+      const options = requireObject(p.options, example);
+      const device = findDevice(ctx.zigbee, id);
+      if ("friendly_name" in options && options.friendly_name !== device.name) {
+        throw new BridgeError("INVALID_PAYLOAD", "Use bridge/request/device/rename to change a device's friendly_name");
+      }
+      const result = settingsChange(() => ctx.settings.setDeviceOptions(device.ieee, options));
+      // exposes may depend on the options
+      device.invalidate();
+      await device.resolveDefinition();
+      ctx.bus.emit("devicesChanged", {});
+      return {
+        id,
+        from: withoutName(result.from),
+        to: withoutName(result.to),
+        restart_required: result.restartRequired,
+      };
+    },
+  };
+}
+
+function withoutName(options: object): Record<string, unknown> {
+  const { friendly_name: _name, ...rest } = options as Record<string, unknown>;
+  return rest;
+}

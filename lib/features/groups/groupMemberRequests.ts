@@ -1,0 +1,70 @@
+import { BridgeError } from "../../util/errors.js";
+import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
+import type { Endpoint } from "../../zigbee/herdsmanTypes.js";
+import { type RequestModule, requireObject } from "../bridge/requests.js";
+import type { BridgeContext } from "../context.js";
+import { findDevice, findEndpoint, findGroup, optionalBoolean, requireKey, zigbeeOperation } from "./groupLookup.js";
+
+const NS = "z2m:groups";
+const MEMBER_EXAMPLE = '{"group": "living_room", "device": "lamp", "endpoint": 1}';
+
+/**
+ * group/members/add, group/members/remove, group/members/remove_all: the device's genGroups table is changed first
+ * (so groupcasts reach it, or no longer do); zigbee-herdsman records the membership only when the device agreed.
+ */
+export function groupMemberRequests(ctx: BridgeContext): RequestModule {
+  const endpointLabel = (device: BridgeDevice, ep: Endpoint) => device.endpointName(ep) ?? ep.ID;
+
+  const member = (payload: unknown) => {
+    const p = requireObject(payload, MEMBER_EXAMPLE);
+    const groupKey = requireKey(p, "group", '"living_room" or 3');
+    const deviceKey = requireKey(p, "device", '"lamp" or "0x00124b0001020304"');
+    optionalBoolean(p, "skip_disable_reporting");
+    const group = findGroup(ctx.zigbee, groupKey);
+    const device = findDevice(ctx.zigbee, deviceKey);
+    const endpoint = findEndpoint(device, p.endpoint);
+    return { group, device, endpoint, groupKey, deviceKey, endpointKey: p.endpoint ?? endpointLabel(device, endpoint) };
+  };
+
+  return {
+    "group/members/add": async (payload) => {
+      const { group, device, endpoint, groupKey, deviceKey, endpointKey } = member(payload);
+      await zigbeeOperation(`Adding '${device.name}' (endpoint ${endpoint.ID}) to group '${group.name}'`, () =>
+        endpoint.addToGroup(group.zh),
+      );
+      ctx.logger.info(`Added '${device.name}' (endpoint ${endpoint.ID}) to group '${group.name}'`, NS);
+      ctx.bus.emit("groupsChanged", {});
+      return { device: deviceKey, group: groupKey, endpoint: endpointKey };
+    },
+
+    "group/members/remove": async (payload) => {
+      const { group, device, endpoint, groupKey, deviceKey, endpointKey } = member(payload);
+      if (!group.zh.hasMember(endpoint)) {
+        throw new BridgeError(
+          "INVALID_PAYLOAD",
+          `Device '${device.name}' (endpoint ${endpoint.ID}) is not a member of group '${group.name}'`,
+        );
+      }
+      await zigbeeOperation(`Removing '${device.name}' (endpoint ${endpoint.ID}) from group '${group.name}'`, () =>
+        endpoint.removeFromGroup(group.zh),
+      );
+      ctx.logger.info(`Removed '${device.name}' (endpoint ${endpoint.ID}) from group '${group.name}'`, NS);
+      ctx.bus.emit("groupsChanged", {});
+      return { device: deviceKey, group: groupKey, endpoint: endpointKey };
+    },
+
+    "group/members/remove_all": async (payload) => {
+      const p = requireObject(payload, '{"device": "lamp", "endpoint": 1}');
+      const deviceKey = requireKey(p, "device", '"lamp" or "0x00124b0001020304"');
+      optionalBoolean(p, "skip_disable_reporting");
+      const device = findDevice(ctx.zigbee, deviceKey);
+      const endpoint = findEndpoint(device, p.endpoint);
+      await zigbeeOperation(`Removing '${device.name}' (endpoint ${endpoint.ID}) from all groups`, () =>
+        endpoint.removeFromAllGroups(),
+      );
+      ctx.logger.info(`Removed '${device.name}' (endpoint ${endpoint.ID}) from all groups`, NS);
+      ctx.bus.emit("groupsChanged", {});
+      return { device: deviceKey, endpoint: p.endpoint ?? endpointLabel(device, endpoint) };
+    },
+  };
+}

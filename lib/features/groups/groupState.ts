@@ -1,0 +1,118 @@
+import type { EntityState } from "../../state/stateCache.js";
+import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
+import type { BridgeGroup } from "../../zigbee/bridgeGroup.js";
+import type { Endpoint } from "../../zigbee/herdsmanTypes.js";
+import type { BridgeContext, Feature } from "../context.js";
+import type { EntityPublisher } from "../entityPublisher.js";
+import {
+  exposedProperties,
+  groupUpdateFromMember,
+  isOn,
+  memberUpdate,
+  type OffState,
+  sharedChanges,
+} from "./groupStateRules.js";
+
+/**
+ * Optimistic group and member states, as zigbee2mqtt keeps them: a state published for a group (a group /set) is
+ * published for each member that exposes the same light/switch keys; a member's change updates every group it is
+ * in (ON when any member is on; OFF per the group's `off_state`). Publishes made here are marked by entity key and
+ * not followed again, so a group update never bounces back from its members.
+ */
+export class GroupState implements Feature {
+  /** the last state published per entity key, to see what a publication changed */
+  private readonly seen = new Map<string, EntityState>();
+  /** entity keys this feature is publishing right now (their publications are not followed) */
+  private readonly own = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: BridgeContext,
+    private readonly publisher: EntityPublisher,
+  ) {}
+
+  start(): void {
+    for (const key of this.ctx.state.keys()) this.seen.set(key, { ...this.ctx.state.get(key) });
+    this.ctx.bus.on("statePublished", this, (e) => this.onStatePublished(e.key, e.state));
+    this.ctx.bus.on("entityRemoved", this, (e) => {
+      this.seen.delete(e.id);
+    });
+  }
+
+  stop(): void {
+    this.ctx.bus.off(this);
+  }
+
+  private async onStatePublished(key: string, state: EntityState): Promise<void> {
+    const before = this.seen.get(key) ?? {};
+    this.seen.set(key, { ...before, ...state });
+    if (this.own.has(key)) return;
+    const device = this.ctx.zigbee.device(key);
+    if (device) {
+      const names = Object.keys(device.endpointNames());
+      for (const [endpointName, change] of sharedChanges(before, state, names)) {
+        const endpoint = device.endpoint(endpointName || undefined);
+        if (endpoint) await this.followMember(endpoint, change);
+      }
+      return;
+    }
+    const group = /^\d+$/.test(key) ? this.ctx.zigbee.group(Number(key)) : undefined;
+    const change = group && sharedChanges(before, state).get("");
+    if (group && change) await this.followGroup(group, change);
+  }
+
+  /** A group's state changed: its members (and the other groups they are in) follow. */
+  private async followGroup(group: BridgeGroup, change: EntityState): Promise<void> {
+    if (group.options.optimistic === false) return;
+    const followed: Array<{ endpoint: Endpoint; change: EntityState }> = [];
+    for (const endpoint of group.zh.members) {
+      const device = this.ctx.zigbee.device(endpoint.deviceIeeeAddress);
+      const options = device?.options as Record<string, unknown> | undefined;
+      if (!device || !options || options.disabled === true || options.optimistic === false) continue;
+      const exposed = exposedProperties(device.exposes());
+      const update = memberUpdate(change, exposed, this.suffixOf(device, endpoint));
+      if (Object.keys(update).length === 0) continue;
+      await this.publishOwn(device, update);
+      followed.push({ endpoint, change: memberUpdate(change, exposed) });
+    }
+    for (const f of followed) await this.followMember(f.endpoint, f.change, group.id);
+  }
+
+  /** A member endpoint's state changed: every (other) group it is in follows, per the group's `off_state`. */
+  private async followMember(endpoint: Endpoint, change: EntityState, exceptGroup?: number): Promise<void> {
+    for (const group of this.ctx.zigbee.groups()) {
+      if (group.id === exceptGroup || !group.zh.hasMember(endpoint)) continue;
+      const options = group.options;
+      if (options.optimistic === false) continue;
+      const offState: OffState = options.off_state ?? "all_members_off";
+      const anyOn = group.zh.members.some((m) => isOn(this.memberStateValue(m)));
+      const update = groupUpdateFromMember(change, this.ctx.state.get(String(group.id)), offState, anyOn);
+      if (update) await this.publishOwn(group, update);
+    }
+  }
+
+  /** A member endpoint's `state` (`state_<endpoint>` for a named endpoint). */
+  private memberStateValue(endpoint: Endpoint): unknown {
+    const device = this.ctx.zigbee.device(endpoint.deviceIeeeAddress);
+    if (!device) return undefined;
+    const state = this.ctx.state.get(device.ieee);
+    const suffix = this.suffixOf(device, endpoint);
+    return suffix ? (state[`state_${suffix}`] ?? state.state) : state.state;
+  }
+
+  private suffixOf(device: BridgeDevice, endpoint: Endpoint): string | undefined {
+    const name = device.endpointName(endpoint);
+    return name && name !== "default" ? name : undefined;
+  }
+
+  private async publishOwn(entity: BridgeDevice | BridgeGroup, update: EntityState): Promise<void> {
+    const key = "ieee" in entity ? entity.ieee : String(entity.id);
+    this.own.set(key, (this.own.get(key) ?? 0) + 1);
+    try {
+      await this.publisher.publish(entity, update);
+    } finally {
+      const n = (this.own.get(key) ?? 1) - 1;
+      if (n > 0) this.own.set(key, n);
+      else this.own.delete(key);
+    }
+  }
+}

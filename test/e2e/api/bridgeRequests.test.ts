@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { TestClient } from "../../support/mqttTestClient.js";
+import { BASE, json, type RunningBridge, request, useBridgeWorld } from "../support/bridgeWorld.js";
+import { waitFor } from "../support/herdsmanWorld.js";
+
+/** health_check, coordinator_check, restart and install_code/add through MQTT → bridge → herdsman → virtual stick. */
+describe("bridge requests: health, coordinator check, restart, install codes", () => {
+  const world = useBridgeWorld();
+  let bridge: RunningBridge;
+  let mqtt: TestClient;
+
+  beforeAll(() => {
+    ({ bridge, mqtt } = world);
+  });
+
+  it("health_check says healthy while MQTT and the adapter are up", async () => {
+    expect(await request(mqtt, "health_check", "")).toEqual({ data: { healthy: true }, status: "ok" });
+  });
+
+  it("coordinator_check lists the routers missing from the coordinator's tables, by name", async () => {
+    const rsp = await request(mqtt, "coordinator_check", "");
+    expect(rsp.status).toBe("ok");
+    // the virtual stick keeps no address manager table (its NV has no device entries), so herdsman's backup lists
+    // no device and every router counts as missing: the answer names exactly the routers, bulb and plug
+    const routers = bridge.controller.zigbee.devices().filter((d) => d.zh.type === "Router");
+    expect(routers.map((r) => r.ieee).sort()).toEqual(
+      ["bulb", "plug"].map((n) => bridge.simulator.device(n).description.ieee).sort(),
+    );
+    const missing = rsp.data.missing_routers as Array<{ ieee_address: string; friendly_name: string }>;
+    expect(missing.sort((a, b) => a.ieee_address.localeCompare(b.ieee_address))).toEqual(
+      routers
+        .map((r) => ({ ieee_address: r.ieee, friendly_name: r.name }))
+        .sort((a, b) => a.ieee_address.localeCompare(b.ieee_address)),
+    );
+  });
+
+  it("install_code/add takes a code (object or plain string) and refuses one it cannot parse", async () => {
+    const code = "0017880104e45517|83FED3407A939723A5C639B26916D505C3B5";
+    expect(await request(mqtt, "install_code/add", { value: code })).toMatchObject({
+      data: { value: code },
+      status: "ok",
+    });
+    expect(await request(mqtt, "install_code/add", code)).toMatchObject({ data: { value: code }, status: "ok" });
+    const bad = await request(mqtt, "install_code/add", { value: "not-a-code" });
+    expect(bad).toMatchObject({ status: "error", data: {} });
+    expect(bad.error).toMatch(/^Invalid install code: Unsupported install code/);
+    const missing = await request(mqtt, "install_code/add", { code });
+    expect(missing.error).toMatch(/'value' must be the install code/);
+  });
+
+  it("restart answers {} at once and restarts half a second later", async () => {
+    let restarts = 0;
+    bridge.controller.onRestart = () => restarts++;
+    const rsp = await request(mqtt, "restart", "");
+    expect(rsp).toEqual({ data: {}, status: "ok" });
+    expect(restarts).toBe(0);
+    await waitFor(() => restarts === 1, 3000, "the restart callback");
+  });
+
+  it("while the adapter is away: health_check says unhealthy, coordinator_check, networkmap and backup fail clearly", async () => {
+    mqtt.clear();
+    bridge.simulator.dropHost();
+    await mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/bridge/event` && json(m.payload).type === "adapter_disconnected",
+      5000,
+    );
+    // object payloads carry a transaction, so each answer is told apart from the earlier ones
+    expect(await request(mqtt, "health_check", {})).toMatchObject({ data: { healthy: false }, status: "ok" });
+    const check = await request(mqtt, "coordinator_check", {});
+    expect(check).toMatchObject({ status: "error", data: {} });
+    expect(check.error).toMatch(/adapter is disconnected/);
+    const map = await request(mqtt, "networkmap", { type: "raw" });
+    expect(map.error).toMatch(/adapter is disconnected/);
+    const backup = await request(mqtt, "backup", {});
+    expect(backup).toMatchObject({ status: "error", data: {} });
+    expect(backup.error).toMatch(/adapter is disconnected/);
+    await mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/bridge/event` && json(m.payload).type === "adapter_reconnected",
+      15_000,
+    );
+    expect(await request(mqtt, "health_check", {})).toMatchObject({ data: { healthy: true }, status: "ok" });
+  });
+});

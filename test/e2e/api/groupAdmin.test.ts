@@ -1,0 +1,122 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { connectTestClient } from "../../support/mqttTestClient.js";
+import { BASE, json, request, useBridgeWorld } from "../support/bridgeWorld.js";
+
+/** group/add, group/options, group/rename, group/remove through MQTT → bridge → herdsman → virtual coordinator. */
+describe("group administration", () => {
+  const world = useBridgeWorld();
+  let lamp: string;
+  const herdsmanGroup = (id: number) => world.bridge.controller.zigbee.controller.getGroupByID(id);
+  const settingsGroups = () => world.bridge.settings.get().groups;
+  /** the first bridge/groups published from message index `from` on that lists these group names */
+  const groupsAfter = (from: number, names: string[]) =>
+    world.mqtt.waitForMessage((m) => {
+      if (m.topic !== `${BASE}/bridge/groups` || world.mqtt.messages.indexOf(m) < from) return false;
+      const list = JSON.parse(m.payload) as Array<{ friendly_name: string }>;
+      return JSON.stringify(list.map((g) => g.friendly_name)) === JSON.stringify(names);
+    });
+
+  /** a request with a plain-string payload (no transaction): the first response after it */
+  const requestString = async (name: string, body: string) => {
+    const from = world.mqtt.messages.length;
+    await world.mqtt.publish(`${BASE}/bridge/request/${name}`, body);
+    const m = await world.mqtt.waitForMessage(
+      (r) => r.topic === `${BASE}/bridge/response/${name}` && world.mqtt.messages.indexOf(r) >= from,
+    );
+    return json(m.payload);
+  };
+
+  beforeAll(() => {
+    lamp = world.bridge.simulator.device("bulb").description.ieee;
+  });
+
+  it("group/add creates the group in herdsman and the settings, with a free id or the one given", async () => {
+    expect(await request(world.mqtt, "group/add", { friendly_name: "living_room" })).toMatchObject({
+      status: "ok",
+      data: { friendly_name: "living_room", id: 1 },
+    });
+    expect((await requestString("group/add", "kitchen")).data).toEqual({ friendly_name: "kitchen", id: 2 });
+    expect((await request(world.mqtt, "group/add", { friendly_name: "hall", id: 7 })).data).toEqual({
+      friendly_name: "hall",
+      id: 7,
+    });
+    expect([herdsmanGroup(1), herdsmanGroup(2), herdsmanGroup(7)].every(Boolean)).toBe(true);
+    expect(settingsGroups()["7"]).toMatchObject({ friendly_name: "hall" });
+    await groupsAfter(0, ["living_room", "kitchen", "hall"]);
+  });
+
+  it("group/add refuses a used name or id, a device's name and a bad payload, creating nothing", async () => {
+    const before = JSON.stringify(settingsGroups());
+    const cases: Array<[Record<string, unknown> | string, RegExp]> = [
+      [{ friendly_name: "living_room" }, /used by another group/],
+      [{ friendly_name: "new", id: 7 }, /Group 7 already exists/],
+      [{ friendly_name: lamp }, /used by another device/],
+      [{ friendly_name: "bad/12" }, /must not end with/],
+      [{ id: 3 }, /'friendly_name' is required/],
+      [{ friendly_name: "x", id: 0 }, /'id' must be a whole number/],
+    ];
+    for (const [payload, error] of cases) {
+      const r = await request(world.mqtt, "group/add", payload);
+      expect(r, JSON.stringify(payload)).toMatchObject({ status: "error", error: expect.stringMatching(error) });
+    }
+    expect(JSON.stringify(settingsGroups())).toBe(before);
+    expect(herdsmanGroup(3)).toBeUndefined();
+  });
+
+  it("group/options changes options and says when a restart is needed; bad options change nothing", async () => {
+    const r = await request(world.mqtt, "group/options", { id: "living_room", options: { retain: true } });
+    expect(r).toMatchObject({
+      status: "ok",
+      data: {
+        id: "living_room",
+        from: { friendly_name: "living_room" },
+        to: { retain: true },
+        restart_required: false,
+      },
+    });
+    expect(settingsGroups()["1"]).toMatchObject({ retain: true });
+    const bad = await request(world.mqtt, "group/options", { id: 1, options: { qos: 7 } });
+    expect(bad).toMatchObject({ status: "error", error: expect.stringMatching(/qos/) });
+    const unknown = await request(world.mqtt, "group/options", { id: "attic", options: { retain: true } });
+    expect(unknown).toMatchObject({ status: "error", error: "Group 'attic' does not exist" });
+    expect(settingsGroups()["1"]).not.toHaveProperty("qos");
+  });
+
+  it("group/rename clears the old retained topic and republishes the state under the new name", async () => {
+    await request(world.mqtt, "group/members/add", { group: "living_room", device: lamp });
+    await world.mqtt.publish(`${BASE}/living_room/set`, JSON.stringify({ state: "ON" }));
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/living_room` && m.retain === false && m.payload !== "");
+    const r = await request(world.mqtt, "group/rename", { from: "living_room", to: "lounge" });
+    expect(r).toMatchObject({ status: "ok", data: { from: "living_room", to: "lounge", homeassistant_rename: false } });
+    expect(settingsGroups()["1"]).toMatchObject({ friendly_name: "lounge" });
+    const fresh = await connectTestClient(world.broker.url);
+    await fresh.subscribe(`${BASE}/living_room`);
+    await fresh.subscribe(`${BASE}/lounge`);
+    expect(json((await fresh.waitForMessage(`${BASE}/lounge`)).payload)).toMatchObject({ state: "ON" });
+    expect(fresh.received(`${BASE}/living_room`)).toEqual([]);
+    await fresh.end();
+    const taken = await request(world.mqtt, "group/rename", { from: "lounge", to: "kitchen" });
+    expect(taken).toMatchObject({
+      status: "error",
+      error: expect.stringMatching(/'kitchen' is used by another group/),
+    });
+    const missing = await request(world.mqtt, "group/rename", { from: "attic", to: "loft" });
+    expect(missing).toMatchObject({ status: "error", error: "Group 'attic' does not exist" });
+  });
+
+  it("group/remove takes the group off its members, out of herdsman and the settings, and clears its state", async () => {
+    expect(world.bridge.simulator.device("bulb").groups.list(1)).toEqual([1]);
+    const from = world.mqtt.messages.length;
+    const r = await request(world.mqtt, "group/remove", { id: "lounge" });
+    expect(r).toMatchObject({ status: "ok", data: { id: "lounge", force: false } });
+    expect(world.bridge.simulator.device("bulb").groups.list(1)).toEqual([]);
+    expect(herdsmanGroup(1)).toBeUndefined();
+    expect(settingsGroups()).not.toHaveProperty("1");
+    expect(world.mqtt.received(`${BASE}/lounge`).at(-1)).toMatchObject({ payload: "" });
+    expect((await requestString("group/remove", "kitchen")).data).toEqual({ id: "kitchen", force: false });
+    expect((await request(world.mqtt, "group/remove", { id: 7, force: true })).data).toEqual({ id: 7, force: true });
+    const gone = await request(world.mqtt, "group/remove", { id: "lounge" });
+    expect(gone).toMatchObject({ status: "error", error: "Group 'lounge' does not exist" });
+    await groupsAfter(from, []);
+  });
+});
