@@ -112,7 +112,29 @@ export class Zigbee {
     for (const g of herdsman.getGroups()) this.groupById.set(g.groupID, new BridgeGroup(g, this.settings));
     this.settings.ensureDevices(this.devices().map((d) => d.ieee));
     for (const d of this.deviceByIeee.values()) await d.resolveDefinition();
+    this.resumeInterviews();
     return result;
+  }
+
+  /** Devices whose interview never finished (the bridge stopped or crashed during it) are interviewed again. */
+  private resumeInterviews(): void {
+    for (const d of this.devices()) {
+      if (d.zh.interviewState === "SUCCESSFUL" || d.zh.interviewState === "IN_PROGRESS") continue;
+      this.logger.info(`Interview of '${d.name}' did not finish before; interviewing again`, NS);
+      this.bus.emit("deviceInterview", { ieee: d.ieee, status: "started" });
+      d.zh
+        .interview(true)
+        .then(async () => {
+          d.invalidate();
+          await d.resolveDefinition();
+          this.bus.emit("deviceInterview", { ieee: d.ieee, status: "successful" });
+          this.bus.emit("devicesChanged", {});
+        })
+        .catch((e: unknown) => {
+          this.logger.warning(`Interview of '${d.name}' failed again: ${(e as Error).message}`, NS);
+          this.bus.emit("deviceInterview", { ieee: d.ieee, status: "failed" });
+        });
+    }
   }
 
   /** The adapter connection dropped: stop herdsman cleanly, then start it again with backoff until it is back. */
