@@ -17,7 +17,6 @@ import type { Logger } from "../util/logger.js";
 import { MqttConnectError, MqttError, MqttUnavailableError } from "./mqttErrors.js";
 import {
   buildClientOptions,
-  DEFAULT_MAXIMUM_PACKET_SIZE,
   describeConnectError,
   displayServer,
   type MqttRuntimeOptions,
@@ -50,6 +49,8 @@ export interface MqttStats {
 }
 
 const NS = "z2m:mqtt";
+/** The largest packet MQTT can carry (a 4-byte remaining length) */
+const MQTT_MAX_PACKET_SIZE = 268_435_455;
 const CLOSE_TIMEOUT_MS = 2000;
 
 export class MqttClient {
@@ -199,7 +200,8 @@ export class MqttClient {
   async publish(topic: string, payload: string | Buffer, options: PublishOptions = {}): Promise<void> {
     assertPublishTopic(topic);
     const qos = options.qos ?? 0;
-    assertPacketSize(topic, payload, qos, this.settings.maximum_packet_size ?? DEFAULT_MAXIMUM_PACKET_SIZE);
+    // mqtt.maximum_packet_size is what we accept (MQTT 5 tells the broker); what we send is bounded by the protocol
+    assertPacketSize(topic, payload, qos, MQTT_MAX_PACKET_SIZE);
     const sendOptions: IClientPublishOptions = {
       qos,
       retain: this.settings.force_disable_retain ? false : (options.retain ?? false),
