@@ -9,6 +9,22 @@ export interface DeviceOptionsSource {
 
 type Expose = { type: string; name?: string; property?: string; features?: Expose[]; [k: string]: unknown };
 
+/** Plain-JSON exposes of definitions whose exposes are static: shared by every device of that model. */
+const staticExposes = new WeakMap<Definition, Expose[]>();
+
+function plainExposes(raw: unknown): Expose[] {
+  return freeze((raw as Expose[]).map((e) => JSON.parse(JSON.stringify(e)) as Expose));
+}
+
+/** Shared between devices, so nobody may change them. */
+function freeze<T>(v: T): T {
+  if (v && typeof v === "object") {
+    for (const x of Object.values(v)) freeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 /**
  * A herdsman device as the bridge sees it: its friendly name and options from the settings, and its
  * zigbee-herdsman-converters definition (resolved once, kept until the device changes).
@@ -72,9 +88,17 @@ export class BridgeDevice {
     if (this.exposesCache) return this.exposesCache;
     const d = this.def;
     if (!d) return [];
-    const raw = typeof d.exposes === "function" ? d.exposes(this.zh as never, this.options as never) : d.exposes;
-    this.exposesCache = (raw as unknown as Expose[]).map((e) => JSON.parse(JSON.stringify(e)) as Expose);
-    return this.exposesCache;
+    if (typeof d.exposes === "function") {
+      this.exposesCache = plainExposes(d.exposes(this.zh as never, this.options as never));
+      return this.exposesCache;
+    }
+    let shared = staticExposes.get(d);
+    if (!shared) {
+      shared = plainExposes(d.exposes);
+      staticExposes.set(d, shared);
+    }
+    this.exposesCache = shared;
+    return shared;
   }
 
   /** Named endpoints of the definition (`{left: 1, right: 2}`), if any. */
