@@ -24,7 +24,9 @@ export async function startFloor(bulbs) {
   });
   await herdsman.start();
   await waitFor(
-    () => herdsman.getDevices().filter((d) => d.type !== "Coordinator" && d.interviewState === "SUCCESSFUL").length >= bulbs,
+    () =>
+      herdsman.getDevices().filter((d) => d.type !== "Coordinator" && d.interviewState === "SUCCESSFUL").length >=
+      bulbs,
     120_000,
     "floor bulbs",
   );
