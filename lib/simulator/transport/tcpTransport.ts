@@ -59,13 +59,20 @@ export class TcpTransport {
     this.coordinator.attachHost((data) => {
       if (!socket.destroyed) socket.write(data);
     });
-    socket.on("data", (chunk) => {
+    // a partial frame that does not complete in time is skipped; what follows it may hold another one, so re-arm
+    const armStale = () => {
       if (staleTimer) clearTimeout(staleTimer);
+      staleTimer = undefined;
+      if (parser.pending === 0) return;
+      staleTimer = setTimeout(() => {
+        parser.skipStale();
+        armStale();
+      }, STALE_PARTIAL_MS);
+      staleTimer.unref();
+    };
+    socket.on("data", (chunk) => {
       parser.push(chunk);
-      if (parser.pending > 0) {
-        staleTimer = setTimeout(() => parser.skipStale(), STALE_PARTIAL_MS);
-        staleTimer.unref();
-      }
+      armStale();
     });
     socket.on("error", (e) => this.options.log?.("debug", `host socket error: ${e.message}`));
     socket.on("close", () => {
