@@ -76,7 +76,7 @@ export async function commandLatency(bridge, brokerUrl, n) {
     const level = 2 + (i % 250);
     frameAt = 0;
     const got = new Promise((resolve) => {
-      const onMsg = (topic, payload) => {
+      const onMsg = (_topic, payload) => {
         if (JSON.parse(payload.toString()).brightness === level) {
           client.off("message", onMsg);
           resolve(performance.now());

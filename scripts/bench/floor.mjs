@@ -1,27 +1,15 @@
 // The floor: bare zigbee-herdsman + zigbee-herdsman-converters on the same virtual coordinator, doing the same
 // conversion work with no MQTT: what any bridge built on them pays at least.
 import { join } from "node:path";
-import { Controller, setLogger } from "zigbee-herdsman";
 import * as zhc from "zigbee-herdsman-converters";
 import { Simulator } from "../../dist/simulator/simulator.js";
-import { gc, NETWORK, stats, tempDir, waitFor } from "./common.mjs";
-
-const quiet = () => {};
-setLogger({ debug: quiet, info: quiet, warning: quiet, error: quiet });
-zhc.setLogger({ debug: quiet, info: quiet, warning: quiet, error: quiet });
+import { bareHerdsman } from "./bareHerdsman.mjs";
+import { gc, stats, tempDir, waitFor } from "./common.mjs";
 
 export async function startFloor(bulbs) {
   const dir = tempDir("zigmqtt-bench-floor-");
   const sim = await new Simulator({ scenario: `scale:${bulbs}`, nvFile: join(dir, "nv.json") }).start();
-  const herdsman = new Controller({
-    network: NETWORK,
-    serialPort: { path: sim.url, adapter: "zstack" },
-    databasePath: join(dir, "database.db"),
-    databaseBackupPath: join(dir, "database.db.backup"),
-    backupPath: join(dir, "coordinator_backup.json"),
-    adapter: { disableLED: false },
-    acceptJoiningDeviceHandler: async () => true,
-  });
+  const herdsman = bareHerdsman(sim.url, dir);
   await herdsman.start();
   await waitFor(
     () =>

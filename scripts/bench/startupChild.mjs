@@ -1,24 +1,13 @@
 // Child process for the startup floor: the simulator (persisted NV) + bare zigbee-herdsman resuming the same network.
 // argv: dir (the bridge's data dir). Prints {startMs, rssMb} where startMs counts from process start.
 import { join } from "node:path";
-import { Controller, setLogger } from "zigbee-herdsman";
 import * as zhc from "zigbee-herdsman-converters";
 import { Simulator } from "../../dist/simulator/simulator.js";
-import { NETWORK } from "./common.mjs";
+import { bareHerdsman } from "./bareHerdsman.mjs";
 
-const quiet = () => {};
-setLogger({ debug: quiet, info: quiet, warning: quiet, error: quiet });
 const dir = join(process.argv[2], "virtual");
 const sim = await new Simulator({ scenario: process.argv[3], nvFile: join(dir, "simulator-nv.json") }).start();
-const herdsman = new Controller({
-  network: NETWORK,
-  serialPort: { path: sim.url, adapter: "zstack" },
-  databasePath: join(dir, "database.db"),
-  databaseBackupPath: join(dir, "database.db.backup"),
-  backupPath: join(dir, "coordinator_backup.json"),
-  adapter: { disableLED: false },
-  acceptJoiningDeviceHandler: async () => true,
-});
+const herdsman = bareHerdsman(sim.url, dir);
 const result = await herdsman.start();
 // what a bridge needs besides: a definition for every device
 for (const d of herdsman.getDevicesIterator()) if (d.type !== "Coordinator") await zhc.findByDevice(d);
