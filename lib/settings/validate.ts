@@ -1,35 +1,29 @@
-import { Ajv, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import { formatAjvErrors } from "./ajvErrors.js";
 import { validateFriendlyName } from "./friendlyName.js";
+import { validate as restartCheck } from "./generated/restartValidator.js";
+import { validate as settingsCheck } from "./generated/settingsValidator.js";
 import { isPlainObject, type PlainObject } from "./plainObjects.js";
-import { settingsSchema } from "./schema.js";
 
-let validator: ValidateFunction | undefined;
-let restartValidator: ValidateFunction | undefined;
-
-function compile(requiresRestartFails: boolean): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
-  // An annotation for validation; for the restart check, the trick is that every present setting marked
-  // `requiresRestart` "fails", so the errors list exactly the changed settings that need a restart.
-  ajv.addKeyword(
-    requiresRestartFails
-      ? { keyword: "requiresRestart", schemaType: "boolean", validate: (marked: boolean) => !marked, errors: true }
-      : { keyword: "requiresRestart", schemaType: "boolean" },
-  );
-  return ajv.compile(settingsSchema);
+/** A validator generated ahead of time by ajv's standalone code (scripts/settingsValidators.mjs, `npm run generate`). */
+interface GeneratedValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
 }
+
+const validator = settingsCheck as GeneratedValidator;
+/** Every present setting marked `requiresRestart: true` fails it, so its errors list the ones needing a restart. */
+const restartValidator = restartCheck as GeneratedValidator;
 
 /** Whether a sparse object of changed settings touches one that needs a restart. */
 export function restartRequired(changes: unknown): boolean {
   if (changes === undefined) return false;
-  restartValidator ??= compile(true);
   restartValidator(changes);
   return (restartValidator.errors ?? []).some((e) => e.keyword === "requiresRestart");
 }
 
 /** Validates complete settings (defaults merged in); returns one line per problem, none when valid. */
 export function validateSettings(settings: PlainObject): string[] {
-  validator ??= compile(false);
   const problems = validator(settings) ? [] : formatAjvErrors(validator.errors ?? []);
   return [...problems, ...checkEntities(settings)];
 }
