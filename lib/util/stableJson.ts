@@ -6,6 +6,23 @@ export function stableStringify(value: unknown): string {
   return write(value, 0) ?? "null";
 }
 
+/**
+ * A value already written by `stableStringify`, inserted as is: a part shared by many payloads (a model's definition
+ * in `bridge/devices`) is written once instead of once per device.
+ */
+export class PreSerialized {
+  constructor(readonly json: string) {}
+
+  static of(value: unknown): PreSerialized {
+    return new PreSerialized(stableStringify(value));
+  }
+
+  /** What JSON.stringify and other readers see: the value itself. */
+  toJSON(): unknown {
+    return JSON.parse(this.json);
+  }
+}
+
 /** Deeper than this is refused with a clear error instead of exhausting the stack. */
 const MAX_DEPTH = 200;
 
@@ -30,6 +47,7 @@ function write(v: unknown, depth: number): string | undefined {
         }
         return `${s}]`;
       }
+      if (v instanceof PreSerialized) return v.json;
       if (Buffer.isBuffer(v)) return write(v.toJSON(), depth + 1);
       const toJSON = (v as { toJSON?: () => unknown }).toJSON;
       if (typeof toJSON === "function") return write(toJSON.call(v), depth + 1);

@@ -1,3 +1,4 @@
+import { PreSerialized } from "../../util/stableJson.js";
 import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
 import type { BridgeGroup } from "../../zigbee/bridgeGroup.js";
 
@@ -39,18 +40,7 @@ export function deviceJson(d: BridgeDevice): Record<string, unknown> {
     friendly_name: d.isCoordinator ? "Coordinator" : d.name,
     disabled: d.options.disabled === true,
     description: d.options.description,
-    definition: def
-      ? {
-          source: def.generated ? "generated" : def.externalConverterName ? "external" : "native",
-          model: def.model,
-          vendor: def.vendor,
-          description: def.description,
-          exposes: d.exposes(),
-          supports_ota: def.ota !== undefined && def.ota !== false,
-          options: (def.options ?? []).map((o) => JSON.parse(JSON.stringify(o))),
-          icon: (def as { icon?: string }).icon,
-        }
-      : undefined,
+    definition: def ? definitionJson(d) : undefined,
     power_source: zh.powerSource,
     software_build_id: zh.softwareBuildID,
     date_code: zh.dateCode,
@@ -61,6 +51,30 @@ export function deviceJson(d: BridgeDevice): Record<string, unknown> {
     manufacturer: zh.manufacturerName,
     endpoints,
   };
+}
+
+type Definition = NonNullable<BridgeDevice["definition"]>;
+/** By exposes list (shared by all devices of a model whose exposes are static, else the device's own). */
+const definitionCache = new WeakMap<object, { def: Definition; json: PreSerialized }>();
+
+/** The `definition` block: written once per model (and exposes list), not once per device. */
+function definitionJson(d: BridgeDevice): PreSerialized {
+  const def = d.definition as Definition;
+  const exposes = d.exposes();
+  const cached = definitionCache.get(exposes);
+  if (cached?.def === def) return cached.json;
+  const json = PreSerialized.of({
+    source: def.generated ? "generated" : def.externalConverterName ? "external" : "native",
+    model: def.model,
+    vendor: def.vendor,
+    description: def.description,
+    exposes,
+    supports_ota: def.ota !== undefined && def.ota !== false,
+    options: def.options ?? [],
+    icon: (def as { icon?: string }).icon,
+  });
+  definitionCache.set(exposes, { def, json });
+  return json;
 }
 
 /** One entry of `bridge/groups`. */

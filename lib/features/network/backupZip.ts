@@ -1,15 +1,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { zipSync } from "fflate";
 
 /** Top-level folders of the data directory that a backup leaves out (as zigbee2mqtt does). */
 const EXCLUDED = new Set(["log", "ota"]);
 
 /**
  * The data directory as a zip (paths relative to it, `/`-separated), without `log/` and `ota/`. Regular files only:
- * symbolic links, sockets and the like are skipped.
+ * symbolic links, sockets and the like are skipped. The zip library is loaded on the first backup, not at every start.
  */
-export function zipDataDir(dataDir: string): Buffer {
+export async function zipDataDir(dataDir: string): Promise<Buffer> {
+  const { zipSync } = await import("fflate");
   const files: Record<string, Uint8Array> = {};
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -56,7 +56,7 @@ export function generalRequests(ctx: BridgeContext, deps: FeatureDeps): RequestM
         throw new BridgeError("ZIGBEE_FAILED", `Coordinator backup failed: ${errorMessage(e)}`);
       }
       ctx.state.save();
-      return { zip: zipDataDir(ctx.settings.dataDir).toString("base64") };
+      return { zip: (await zipDataDir(ctx.settings.dataDir)).toString("base64") };
     },
 
     options: async (payload) => {
