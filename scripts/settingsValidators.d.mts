@@ -1,2 +1,2 @@
-/** See settingsValidators.mjs: the generated validator modules' sources, by file name. */
+/** See settingsValidators.mjs: the generated validator module's source, by file name. */
 export function settingsValidatorSources(schema: object): Record<string, string>;

@@ -1,9 +1,10 @@
 import type { ErrorObject } from "ajv";
 import { formatAjvErrors } from "./ajvErrors.js";
 import { validateFriendlyName } from "./friendlyName.js";
-import { validate as restartCheck } from "./generated/restartValidator.js";
 import { validate as settingsCheck } from "./generated/settingsValidator.js";
 import { isPlainObject, type PlainObject } from "./plainObjects.js";
+import { touchesRestartSetting } from "./restartMarks.js";
+import { settingsSchema } from "./schema.js";
 
 /** A validator generated ahead of time by ajv's standalone code (scripts/settingsValidators.mjs, `npm run generate`). */
 interface GeneratedValidator {
@@ -12,14 +13,10 @@ interface GeneratedValidator {
 }
 
 const validator = settingsCheck as GeneratedValidator;
-/** Every present setting marked `requiresRestart: true` fails it, so its errors list the ones needing a restart. */
-const restartValidator = restartCheck as GeneratedValidator;
 
 /** Whether a sparse object of changed settings touches one that needs a restart. */
 export function restartRequired(changes: unknown): boolean {
-  if (changes === undefined) return false;
-  restartValidator(changes);
-  return (restartValidator.errors ?? []).some((e) => e.keyword === "requiresRestart");
+  return changes !== undefined && touchesRestartSetting(changes, settingsSchema);
 }
 
 /** Validates complete settings (defaults merged in); returns one line per problem, none when valid. */

@@ -9,11 +9,24 @@ export interface DeviceOptionsSource {
 
 type Expose = { type: string; name?: string; property?: string; features?: Expose[]; [k: string]: unknown };
 
-/** Plain-JSON exposes of definitions whose exposes are static: shared by every device of that model. */
-const staticExposes = new WeakMap<Definition, Expose[]>();
+/**
+ * Plain-JSON exposes, interned by content: the devices of a model share one frozen list, whether the definition's
+ * exposes are static (herdsman-converters gives each device its own copy of the definition) or computed per device
+ * from its options. Less memory, and `bridge/devices` writes each model's definition once.
+ */
+const internedExposes = new Map<string, WeakRef<Expose[]>>();
+const forgetInterned = new FinalizationRegistry<string>((json) => {
+  if (internedExposes.get(json)?.deref() === undefined) internedExposes.delete(json);
+});
 
-function plainExposes(raw: unknown): Expose[] {
-  return freeze((raw as Expose[]).map((e) => JSON.parse(JSON.stringify(e)) as Expose));
+function internExposes(raw: unknown): Expose[] {
+  const json = JSON.stringify(raw);
+  const known = internedExposes.get(json)?.deref();
+  if (known) return known;
+  const exposes = freeze(JSON.parse(json) as Expose[]);
+  internedExposes.set(json, new WeakRef(exposes));
+  forgetInterned.register(exposes, json);
+  return exposes;
 }
 
 /** Shared between devices, so nobody may change them. */
@@ -88,17 +101,9 @@ export class BridgeDevice {
     if (this.exposesCache) return this.exposesCache;
     const d = this.def;
     if (!d) return [];
-    if (typeof d.exposes === "function") {
-      this.exposesCache = plainExposes(d.exposes(this.zh as never, this.options as never));
-      return this.exposesCache;
-    }
-    let shared = staticExposes.get(d);
-    if (!shared) {
-      shared = plainExposes(d.exposes);
-      staticExposes.set(d, shared);
-    }
-    this.exposesCache = shared;
-    return shared;
+    const raw = typeof d.exposes === "function" ? d.exposes(this.zh as never, this.options as never) : d.exposes;
+    this.exposesCache = internExposes(raw);
+    return this.exposesCache;
   }
 
   /** Named endpoints of the definition (`{left: 1, right: 2}`), if any. */

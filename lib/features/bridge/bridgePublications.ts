@@ -2,7 +2,7 @@ import { arch, cpus, totalmem, type } from "node:os";
 import { Zcl } from "zigbee-herdsman";
 import * as zhc from "zigbee-herdsman-converters";
 import { errorMessage } from "../../util/errors.js";
-import { stableStringify } from "../../util/stableJson.js";
+import { PreSerialized, stableStringify } from "../../util/stableJson.js";
 import { versions } from "../../util/versions.js";
 import type { BridgeContext, Feature } from "../context.js";
 import { deviceJson, groupJson } from "./deviceJson.js";
@@ -134,7 +134,8 @@ export class BridgePublications implements Feature {
 
   async publishDefinitions(): Promise<void> {
     await this.retained("bridge/definitions", {
-      clusters: Zcl.Clusters,
+      // 228 KB of cluster definitions in their (fixed) source order: the native writer, not the key-sorting one
+      clusters: new PreSerialized(JSON.stringify(Zcl.Clusters)),
       custom_clusters: {},
       actions: Object.keys((zhc as unknown as { ACTIONS?: Record<string, unknown> }).ACTIONS ?? {}),
     });

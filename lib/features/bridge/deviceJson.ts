@@ -54,26 +54,36 @@ export function deviceJson(d: BridgeDevice): Record<string, unknown> {
 }
 
 type Definition = NonNullable<BridgeDevice["definition"]>;
-/** By exposes list (shared by all devices of a model whose exposes are static, else the device's own). */
-const definitionCache = new WeakMap<object, { def: Definition; json: PreSerialized }>();
+/**
+ * Written definition blocks, by exposes list (shared by the devices of a model with the same exposes) and then by
+ * the rest of the block in plain JSON (herdsman-converters hands each device its own copy of the definition).
+ */
+const definitionCache = new WeakMap<object, Map<string, PreSerialized>>();
 
 /** The `definition` block: written once per model (and exposes list), not once per device. */
 function definitionJson(d: BridgeDevice): PreSerialized {
   const def = d.definition as Definition;
   const exposes = d.exposes();
-  const cached = definitionCache.get(exposes);
-  if (cached?.def === def) return cached.json;
-  const json = PreSerialized.of({
+  const head = {
     source: def.generated ? "generated" : def.externalConverterName ? "external" : "native",
     model: def.model,
     vendor: def.vendor,
     description: def.description,
-    exposes,
     supports_ota: def.ota !== undefined && def.ota !== false,
-    options: def.options ?? [],
     icon: (def as { icon?: string }).icon,
-  });
-  definitionCache.set(exposes, { def, json });
+  };
+  const options = def.options ?? [];
+  const key = JSON.stringify([head, options]);
+  let byRest = definitionCache.get(exposes);
+  if (!byRest) {
+    byRest = new Map();
+    definitionCache.set(exposes, byRest);
+  }
+  let json = byRest.get(key);
+  if (!json) {
+    json = PreSerialized.of({ ...head, exposes, options });
+    byRest.set(key, json);
+  }
   return json;
 }
 
