@@ -87,3 +87,49 @@ export interface NodeDescription {
   macCapabilities: number;
   endpoints: SimpleDescriptor[];
 }
+
+// ---- inter-PAN (touchlink commissioning) ---------------------------------------------------------------------
+
+/**
+ * An inter-PAN frame: sent outside any network (no NWK header, no network key), addressed by IEEE address or
+ * broadcast, and heard only by radios on the same channel. Touchlink commissioning (ZCL cluster 0x1000) uses it.
+ */
+export interface InterPanFrame {
+  srcIeee: Ieee;
+  /** PAN id of the sender (0xffff: it is in no network) */
+  srcPanId: number;
+  /** undefined: a broadcast to every radio on the channel */
+  dstIeee?: Ieee;
+  profileId: number;
+  clusterId: number;
+  /** ZCL frame bytes */
+  data: Buffer;
+}
+
+/** The network a device is in, as its touchlink target reports it. */
+export interface NetworkMembership {
+  /** as the NIB stores it: little-endian */
+  extendedPanId: Buffer;
+  panId: number;
+  channel: number;
+  nwkUpdateId: number;
+  nwkAddr: number;
+}
+
+/** What the air offers a device while it handles one inter-PAN frame. */
+export interface InterPanLink {
+  /** its network, or undefined while it is in none */
+  readonly network: NetworkMembership | undefined;
+  now(): number;
+  /** answers the sender with an inter-PAN frame, on the channel the request came on */
+  answer(clusterId: number, data: Buffer): void;
+  /** leaves its network (a NWK leave the coordinator reports to the host); a no-op when it is in none */
+  leaveNetwork(): void;
+}
+
+/** The inter-PAN side of a device's radio (a touchlink target). */
+export interface InterPanListener {
+  /** the channel its radio is on while it is in no network (in a network: the network's channel) */
+  readonly idleChannel: number;
+  receive(frame: InterPanFrame, link: InterPanLink): void;
+}

@@ -73,7 +73,8 @@ export class Simulator {
     });
     this.scenario.devices.forEach((d, i) => {
       const ieee = d.ieee ?? deterministicIeee(seed, `${d.kind}/${i}`, "a4c138");
-      const device = createDevice(d.kind, { ieee, ...(d.options ?? {}) });
+      const touchlink = d.touchlinkChannel === undefined ? {} : { touchlinkChannel: d.touchlinkChannel };
+      const device = createDevice(d.kind, { ieee, ...(d.options ?? {}), ...touchlink });
       const name = d.name ?? `${d.kind}_${i + 1}`;
       this.devicesByName.set(name, device);
       const saved = persisted?.devices[ieee];
@@ -158,6 +159,15 @@ export class Simulator {
   /** Rejoins with a new network address; returns it. */
   rejoin(nameOrIeee: string): number | undefined {
     return this.coordinator.net.rejoin(this.device(nameOrIeee).description.ieee);
+  }
+
+  /**
+   * The coordinator loses the device from its address manager (Z-Stack's fault of devices going missing from its
+   * NV tables): the device stays in the network and works, the host is told nothing, but a backup of the stick no
+   * longer lists it. Returns whether the table had it.
+   */
+  dropFromAddressManager(nameOrIeee: string): boolean {
+    return this.coordinator.deviceTables.forget(this.device(nameOrIeee).description.ieee);
   }
 
   /** The host connection drops (stick unplugged / adapter reboot); the host may reconnect. */

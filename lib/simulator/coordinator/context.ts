@@ -2,6 +2,7 @@ import type { Ieee, SimpleDescriptor } from "../air.js";
 import type { MtPayload } from "../mt/types.js";
 import type { Network } from "../network/network.js";
 import type { Subsystem } from "../unpi/frame.js";
+import type { InterPanRadio } from "./interPan.js";
 import type { NvStore } from "./nvStore.js";
 
 /** ZDO device states (`devStates_t`). */
@@ -36,6 +37,8 @@ export const DEFAULT_FIRMWARE: FirmwareInfo = {
 export interface CoordinatorContext {
   readonly nv: NvStore;
   readonly net: Network;
+  /** the inter-PAN radio (touchlink): AF.interPanCtl and inter-PAN AF.dataRequestExt */
+  readonly interPan: InterPanRadio;
   readonly firmware: FirmwareInfo;
   ieee: Ieee;
   devState: number;

@@ -2,10 +2,18 @@ import type { ApsFrame, Ieee, SimpleDescriptor } from "../air.js";
 import { decode, encode, MtDecodeError } from "../mt/codec.js";
 import { commandByName, findCommand } from "../mt/definitions.js";
 import type { MtPayload } from "../mt/types.js";
-import { type CoordinatorSide, type Member, Network, type NetworkOptions } from "../network/network.js";
+import {
+  COORDINATOR_NWK,
+  type CoordinatorSide,
+  type Member,
+  Network,
+  type NetworkOptions,
+} from "../network/network.js";
 import { encodeFrame, FrameType, Subsystem, type UnpiFrame } from "../unpi/frame.js";
 import { type CoordinatorContext, DEFAULT_FIRMWARE, DevState, type FirmwareInfo, type Responder } from "./context.js";
-import { buildNib, nibBytes, nibGet, nibSet } from "./nib.js";
+import { DeviceTables, type KnownDevice } from "./deviceTables.js";
+import { InterPanRadio } from "./interPan.js";
+import { type NetworkInfo, readNetworkInfo, writeChannelChange, writeFormedNetwork } from "./networkFormation.js";
 import { NvId, NvStore } from "./nvStore.js";
 import { afResponder } from "./responders/af.js";
 import { appCnfResponder } from "./responders/appCnf.js";
@@ -47,7 +55,10 @@ export interface CoordinatorEvents {
  */
 export class Coordinator implements CoordinatorSide {
   readonly nv = new NvStore();
+  /** the address manager and link key tables in NV */
+  readonly deviceTables = new DeviceTables(this.nv);
   readonly net: Network;
+  readonly interPan: InterPanRadio;
   readonly endpoints = new Map<number, SimpleDescriptor>();
   readonly groups = new Map<number, Set<number>>();
   ieeeAddr: Ieee;
@@ -70,7 +81,9 @@ export class Coordinator implements CoordinatorSide {
     this.ieeeAddr = options.ieee.toLowerCase();
     this.firmware = options.firmware ?? DEFAULT_FIRMWARE;
     this.net = new Network(this, options);
+    this.interPan = new InterPanRadio(this.net, this);
     this.nv.onChange = () => this.events.changed?.();
+    this.deviceTables.ensure();
     this.ctx = this.makeContext();
   }
 
@@ -216,6 +229,7 @@ export class Coordinator implements CoordinatorSide {
   }
 
   joined(m: Member): void {
+    this.deviceTables.deviceJoined(knownDevice(m));
     this.events.changed?.();
     this.emit("ZDO", "tcDeviceInd", { nwkaddr: m.nwk, extaddr: m.ieee, parentaddr: m.parent });
   }
@@ -230,6 +244,7 @@ export class Coordinator implements CoordinatorSide {
   }
 
   left(m: Member, rejoin: boolean): void {
+    if (!rejoin) this.deviceTables.deviceLeft(m.ieee);
     this.events.changed?.();
     this.emit("ZDO", "leaveInd", {
       srcaddr: m.nwk,
@@ -242,15 +257,8 @@ export class Coordinator implements CoordinatorSide {
 
   // ---- network state -----------------------------------------------------------------------------------------
 
-  networkInfo() {
-    const nib = this.nv.get(NvId.NIB);
-    if (!nib || nib.length < 116) return undefined;
-    return {
-      panId: nibGet(nib, "nwkPanId"),
-      channel: nibGet(nib, "nwkLogicalChannel"),
-      extendedPanIdStored: Buffer.from(nibBytes(nib, "extendedPANID")),
-      nwkUpdateId: nibGet(nib, "nwkUpdateId"),
-    };
+  networkInfo(): NetworkInfo | undefined {
+    return readNetworkInfo(this.nv);
   }
 
   /** True when the NV holds a formed network (after a restart of the simulator). */
@@ -259,32 +267,7 @@ export class Coordinator implements CoordinatorSide {
   }
 
   private formNetwork(): void {
-    const panItem = this.nv.get(NvId.PANID);
-    const panId = panItem && panItem.length >= 2 ? panItem.readUInt16LE(0) : 0x1a62;
-    const chanItem = this.nv.get(NvId.CHANLIST);
-    const mask = this.bdbChannels.primary || (chanItem && chanItem.length >= 4 ? chanItem.readUInt32LE(0) : 1 << 11);
-    let channel = 11;
-    for (let ch = 11; ch <= 26; ch++) {
-      if (mask & (1 << ch)) {
-        channel = ch;
-        break;
-      }
-    }
-    const epid = this.nv.get(NvId.EXTENDED_PAN_ID) ?? Buffer.from(this.ieeeAddr.slice(2), "hex");
-    const coordExt = Buffer.from(this.ieeeAddr.slice(2), "hex").reverse();
-    this.nv.set(
-      NvId.NIB,
-      buildNib({ panId, channel, channelList: mask, extendedPanIdStored: epid, coordExtAddrStored: coordExt }),
-    );
-    const key = this.nv.get(NvId.PRECFGKEY) ?? Buffer.alloc(16);
-    // nwkKeyDescriptor {keySeqNum, key[16]}, padded to 18 bytes (16-bit aligned firmware)
-    const keyInfo = Buffer.alloc(18);
-    key.copy(keyInfo, 1, 0, 16);
-    this.nv.set(NvId.NWK_ACTIVE_KEY_INFO, keyInfo);
-    this.nv.set(NvId.NWK_ALTERN_KEY_INFO, keyInfo);
-    const nwkKey = Buffer.alloc(24);
-    key.copy(nwkKey, 0, 0, 16);
-    this.nv.set(NvId.NWKKEY, nwkKey);
+    const { panId, channel } = writeFormedNetwork(this.nv, this.deviceTables, this.ieeeAddr, this.bdbChannels.primary);
     this.devState = DevState.COORD_STARTING;
     this.emit("ZDO", "stateChangeInd", { state: DevState.COORD_STARTING });
     this.devState = DevState.ZB_COORD;
@@ -310,12 +293,7 @@ export class Coordinator implements CoordinatorSide {
   }
 
   private changeChannel(channel: number): void {
-    const nib = this.nv.get(NvId.NIB);
-    if (!nib) return;
-    const next = Buffer.from(nib);
-    nibSet(next, "nwkLogicalChannel", channel);
-    nibSet(next, "nwkUpdateId", (nibGet(nib, "nwkUpdateId") + 1) & 0xff);
-    this.nv.set(NvId.NIB, next);
+    writeChannelChange(this.nv, channel);
   }
 
   /** SYS.resetReq: RAM state is lost; startup option 0x03 wipes config and network. */
@@ -324,11 +302,13 @@ export class Coordinator implements CoordinatorSide {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.endpoints.clear();
+    this.interPan.reset();
     this.devState = DevState.HOLD;
     this.hostReady = false;
     const opt = this.nv.get(NvId.STARTUP_OPTION)?.[0] ?? 0;
     if (opt & 0x03) {
       this.nv.factoryReset();
+      this.deviceTables.ensure();
       this.groups.clear();
       this.net.clear();
       this.log("info", "factory reset (startup option clears config and state)");
@@ -347,6 +327,7 @@ export class Coordinator implements CoordinatorSide {
 
   /** The simulator was (re)started with persisted NV: the stack waits for the host to start it. */
   powerOn(): void {
+    this.deviceTables.ensure(this.net.joinedMembers().map(knownDevice));
     this.devState = DevState.HOLD;
     this.net.setFormed(false);
   }
@@ -391,6 +372,7 @@ export class Coordinator implements CoordinatorSide {
     return {
       nv: this.nv,
       net: this.net,
+      interPan: this.interPan,
       firmware: this.firmware,
       get ieee() {
         return self.ieeeAddr;
@@ -426,4 +408,8 @@ export class Coordinator implements CoordinatorSide {
       changed: () => this.events.changed?.(),
     };
   }
+}
+
+function knownDevice(m: Member): KnownDevice {
+  return { ieee: m.ieee, nwk: m.nwk, isChild: m.parent === COORDINATOR_NWK };
 }

@@ -6,6 +6,7 @@
 export const NvId = {
   STARTUP_OPTION: 0x0003,
   NIB: 0x0021,
+  APS_LINK_KEY_TABLE: 0x004c,
   EXTENDED_PAN_ID: 0x002d,
   NWK_ACTIVE_KEY_INFO: 0x003a,
   NWK_ALTERN_KEY_INFO: 0x003b,
@@ -18,6 +19,7 @@ export const NvId = {
   CHANLIST: 0x0084,
   LOGICAL_TYPE: 0x0087,
   ZDO_DIRECT_CB: 0x008f,
+  TCLK_SEED: 0x0101,
 } as const;
 
 /** NV statuses the firmware answers with. */
@@ -106,6 +108,11 @@ export class NvStore {
 
   extLength(sysid: number, itemid: number, subid: number): number {
     return this.ext.get(NvStore.key(sysid, itemid, subid))?.length ?? 0;
+  }
+
+  /** The whole item, or undefined when it does not exist (the firmware's own reads). */
+  extGet(sysid: number, itemid: number, subid: number): Buffer | undefined {
+    return this.ext.get(NvStore.key(sysid, itemid, subid));
   }
 
   extCreate(sysid: number, itemid: number, subid: number, len: number): number {

@@ -1,4 +1,4 @@
-import type { ApsFrame, Binding, DeviceLink, NodeDescription } from "../air.js";
+import type { ApsFrame, Binding, DeviceLink, InterPanListener, NodeDescription } from "../air.js";
 
 /**
  * What the simulated network needs from a virtual device. The network owns addressing, joining and ZDO; the device
@@ -21,4 +21,6 @@ export interface AirDevice {
   /** Persistable state: attribute values, bindings, groups, reporting configuration. JSON-safe. */
   snapshot(): unknown;
   restore(state: unknown): void;
+  /** Its touchlink target, on a device that answers inter-PAN commissioning (absent otherwise). */
+  readonly touchlink?: InterPanListener;
 }

@@ -23,6 +23,11 @@ export interface CreateDeviceOptions {
   loadW?: number;
   /** behaviours tried before the defaults, e.g. to inject a fault */
   behaviours?: ClusterBehaviour[];
+  /**
+   * makes it a touchlink target (kinds with the touchlink cluster 0x1000, e.g. the colour bulb) whose radio is on
+   * this channel (11–26) while it is in no network
+   */
+  touchlinkChannel?: number;
 }
 
 /** A kind of device the catalog can create, resolving to a real zigbee-herdsman-converters definition. */
@@ -59,6 +64,7 @@ export function buildDevice(
   return new VirtualDevice(specFor(base, options), {
     behaviours: [...(options.behaviours ?? []), ...defaultBehaviours],
     simulations,
+    touchlink: options.touchlinkChannel === undefined ? undefined : { idleChannel: options.touchlinkChannel },
   });
 }
 

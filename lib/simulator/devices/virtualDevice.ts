@@ -4,6 +4,7 @@ import type { AirDevice } from "./airDevice.js";
 import { type AttributeSlot, AttributeStore, type ClusterStore } from "./attributeStore.js";
 import type { ClusterBehaviour, EndpointContext } from "./behaviours/clusterBehaviour.js";
 import { defaultBehaviours } from "./behaviours/defaultBehaviours.js";
+import { TOUCHLINK_CLUSTER, TouchlinkTarget } from "./behaviours/touchlinkTarget.js";
 import { BindingTable } from "./bindingTable.js";
 import { restoreDevice, snapshotDevice } from "./deviceSnapshot.js";
 import type { AttributeValue, CommandSpec, DeviceSpec } from "./deviceSpec.js";
@@ -23,6 +24,8 @@ export interface VirtualDeviceOptions {
   simulations?: DeviceSimulation[];
   /** binding table size (default 16) */
   bindingCapacity?: number;
+  /** a touchlink target (the device needs the touchlink cluster 0x1000), its radio on this channel out of a network */
+  touchlink?: { idleChannel: number };
 }
 
 /** A virtual Zigbee device built from plain data (`DeviceSpec`), answering ZCL as a real one does. */
@@ -35,6 +38,8 @@ export class VirtualDevice implements AirDevice {
   /** tried in order for each cluster-specific command; the first that does not answer "not mine" wins */
   readonly behaviours: ClusterBehaviour[];
   readonly simulations: DeviceSimulation[];
+  /** its touchlink target, when it answers touchlink commissioning */
+  readonly touchlink: TouchlinkTarget | undefined;
   private readonly bindingTable: BindingTable;
   private readonly contexts = new Map<number, ReturnType<typeof createEndpointContext>>();
   private readonly timers = new Set<Timer>();
@@ -42,6 +47,8 @@ export class VirtualDevice implements AirDevice {
   private link: DeviceLink | undefined;
   private tsn: number;
   private batchDepth = 0;
+  /** its state as it left the factory, for a factory reset */
+  private readonly factoryState: unknown;
 
   constructor(
     readonly spec: DeviceSpec,
@@ -104,6 +111,20 @@ export class VirtualDevice implements AirDevice {
       if (!store || !slot) throw new Error(`reporting of unknown attribute ${r.endpoint}/${r.cluster}/${r.attribute}`);
       this.reporter.configure(store, slot, { min: r.min, max: r.max, change: r.change });
     }
+    this.touchlink = options.touchlink && this.createTouchlinkTarget(options.touchlink.idleChannel);
+    this.factoryState = this.snapshot();
+  }
+
+  private createTouchlinkTarget(idleChannel: number): TouchlinkTarget {
+    if (!this.spec.endpoints.some((e) => e.inClusters.includes(TOUCHLINK_CLUSTER))) {
+      throw new Error(`${this.ieee} cannot be a touchlink target: it has no touchlink cluster (0x1000)`);
+    }
+    return new TouchlinkTarget({
+      description: this.description,
+      idleChannel,
+      seed: this.ieee,
+      resetDevice: () => this.factoryReset(),
+    });
   }
 
   get ieee(): string {
@@ -123,6 +144,7 @@ export class VirtualDevice implements AirDevice {
   attach(link: DeviceLink): void {
     if (this.link) this.detach();
     this.link = link;
+    this.touchlink?.joinedNetwork();
     this.batch(() => {
       this.reporter.start();
       for (const simulation of this.simulations) simulation.start(this);
@@ -181,6 +203,13 @@ export class VirtualDevice implements AirDevice {
   restore(state: unknown): void {
     this.batch(() => {
       this.tsn = restoreDevice(this, state, this.bindingTable) ?? this.tsn;
+    });
+  }
+
+  /** Back to its factory state: factory attribute values and reporting, no bindings, groups or scenes. */
+  factoryReset(): void {
+    this.batch(() => {
+      restoreDevice(this, this.factoryState, this.bindingTable);
     });
   }
 

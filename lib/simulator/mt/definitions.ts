@@ -90,6 +90,12 @@ export const COMMANDS: readonly MtCommand[] = [
     "incomingMsg",
     "groupid:u16,clusterid:u16,srcaddr:u16,srcendpoint:u8,dstendpoint:u8,wasbroadcast:u8,linkquality:u8,securityuse:u8,timestamp:u32,transseqnumber:u8,len:u8,data:buffer,macsrcaddr:u16,radius:u8",
   ),
+  areq(
+    AF,
+    0x82,
+    "incomingMsgExt",
+    "groupid:u16,clusterid:u16,srcaddrmode:u8,srcaddr:ieee,srcendpoint:u8,srcpanid:u16,dstendpoint:u8,wasbroadcast:u8,linkquality:u8,securityuse:u8,timestamp:u32,transseqnumber:u8,len:u16,data:buffer",
+  ),
 
   // ZDO requests: data is `dstaddr` + the ZDO payload (no TSN); the SRSP is a status, the answer a later AREQ
   sreq(ZDO, 0x00, "nwkAddrReq", "ieeeaddr:ieee,reqtype:u8,startindex:u8", ST),

@@ -13,6 +13,11 @@ export interface ScenarioDevice {
   paired?: boolean;
   /** joins by itself whenever permit join opens (default true) */
   autoJoin?: boolean;
+  /**
+   * a touchlink target (kinds with the touchlink cluster, e.g. colorBulb), its radio on this channel (11–26) while it
+   * is in no network; in the network it is on the network's channel
+   */
+  touchlinkChannel?: number;
   /** kind-specific options (e.g. a sensor's report interval) */
   options?: Record<string, unknown>;
 }
@@ -66,12 +71,16 @@ function validate(raw: unknown, source: string): Scenario {
     for (const k of ["paired", "autoJoin"] as const)
       if (o[k] !== undefined && typeof o[k] !== "boolean") fail(`devices[${i}].${k} must be true or false`);
     if (o.name !== undefined && typeof o.name !== "string") fail(`devices[${i}].name must be a string`);
+    const channel = o.touchlinkChannel;
+    if (channel !== undefined && !(Number.isInteger(channel) && (channel as number) >= 11 && (channel as number) <= 26))
+      fail(`devices[${i}].touchlinkChannel must be a Zigbee channel from 11 to 26`);
     return {
       kind: o.kind as string,
       name: o.name as string | undefined,
       ieee: (o.ieee as string | undefined)?.toLowerCase(),
       paired: o.paired as boolean | undefined,
       autoJoin: o.autoJoin as boolean | undefined,
+      touchlinkChannel: channel as number | undefined,
       options: (o.options as Record<string, unknown> | undefined) ?? undefined,
     };
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TestClient } from "../../support/mqttTestClient.js";
 import { BASE, json, type RunningBridge, request, useBridgeWorld } from "../support/bridgeWorld.js";
@@ -18,20 +20,25 @@ describe("bridge requests: health, coordinator check, restart, install codes", (
   });
 
   it("coordinator_check lists the routers missing from the coordinator's tables, by name", async () => {
-    const rsp = await request(mqtt, "coordinator_check", "");
-    expect(rsp.status).toBe("ok");
-    // the virtual stick keeps no address manager table (its NV has no device entries), so herdsman's backup lists
-    // no device and every router counts as missing: the answer names exactly the routers, bulb and plug
+    // every router joined through the stick, so its address manager lists them all
     const routers = bridge.controller.zigbee.devices().filter((d) => d.zh.type === "Router");
     expect(routers.map((r) => r.ieee).sort()).toEqual(
       ["bulb", "plug"].map((n) => bridge.simulator.device(n).description.ieee).sort(),
     );
-    const missing = rsp.data.missing_routers as Array<{ ieee_address: string; friendly_name: string }>;
-    expect(missing.sort((a, b) => a.ieee_address.localeCompare(b.ieee_address))).toEqual(
-      routers
-        .map((r) => ({ ieee_address: r.ieee, friendly_name: r.name }))
-        .sort((a, b) => a.ieee_address.localeCompare(b.ieee_address)),
-    );
+    expect(await request(mqtt, "coordinator_check", "")).toEqual({ data: { missing_routers: [] }, status: "ok" });
+
+    // the stick loses the plug from its address manager (Z-Stack's fault of devices going missing from its NV
+    // tables); the plug still works and the bridge is told nothing. herdsman would fall back on the last written
+    // coordinator backup for a device it lists with a link key, but that backup was written before the devices joined
+    const plug = bridge.simulator.device("plug").description.ieee;
+    const stored = JSON.parse(readFileSync(join(world.dir, "virtual", "coordinator_backup.json"), "utf8"));
+    expect(stored.devices).toEqual([]);
+    expect(bridge.simulator.dropFromAddressManager("plug")).toBe(true);
+    const friendlyName = bridge.controller.zigbee.device(plug)?.name;
+    expect(friendlyName).toEqual(expect.any(String));
+    const rsp = await request(mqtt, "coordinator_check", {});
+    expect(rsp.status).toBe("ok");
+    expect(rsp.data).toEqual({ missing_routers: [{ ieee_address: plug, friendly_name: friendlyName }] });
   });
 
   it("install_code/add takes a code (object or plain string) and refuses one it cannot parse", async () => {

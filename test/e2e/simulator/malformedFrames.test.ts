@@ -16,7 +16,10 @@ describe("the virtual coordinator under malformed input", () => {
     const before = received.length;
     send({ subsystem: Subsystem.SYS, command: 0x01, data: Buffer.alloc(0) });
     return waitFor(
-      () => received.slice(before).find((f) => f.type === FrameType.SRSP && f.command === 0x01),
+      () =>
+        received
+          .slice(before)
+          .find((f) => f.type === FrameType.SRSP && f.subsystem === Subsystem.SYS && f.command === 0x01),
       2000,
       "ping answer",
     );

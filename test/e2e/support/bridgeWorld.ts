@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from "vitest";
 import { stringify } from "yaml";
 import { Controller } from "../../../lib/controller.js";
 import { SettingsStore } from "../../../lib/settings/settingsStore.js";
+import type { Scenario } from "../../../lib/simulator/scenario/scenario.js";
 import type { Simulator } from "../../../lib/simulator/simulator.js";
 import { createLogger } from "../../../lib/util/logger.js";
 import { startTestBroker, type TestBroker } from "../../support/broker.js";
@@ -115,9 +116,11 @@ export interface BridgeTestWorld {
 
 /**
  * The usual e2e world in one call: a private broker, the bridge on the virtual coordinator (demo devices paired and
- * configured), and an observer on `zigbee2mqtt/#`; torn down after the file's tests.
+ * configured, or the devices of `scenario`), and an observer on `zigbee2mqtt/#`; torn down after the file's tests.
  */
-export function useBridgeWorld(options: { config?: Record<string, unknown>; devices?: number } = {}): BridgeTestWorld {
+export function useBridgeWorld(
+  options: { config?: Record<string, unknown>; devices?: number; scenario?: Scenario } = {},
+): BridgeTestWorld {
   const dir = tempDir();
   const state: { broker?: TestBroker; bridge?: RunningBridge; mqtt?: TestClient } = {};
   const need = <T>(v: T | undefined, what: string): T => {
@@ -126,7 +129,13 @@ export function useBridgeWorld(options: { config?: Record<string, unknown>; devi
   };
   beforeAll(async () => {
     state.broker = await startTestBroker();
-    writeConfig(dir, state.broker.url, options.config);
+    let config = options.config;
+    if (options.scenario) {
+      const file = join(dir, "scenario.yaml");
+      writeFileSync(file, stringify(options.scenario));
+      config = { serial: { port: `virtual://${file}`, adapter: "zstack" }, ...config };
+    }
+    writeConfig(dir, state.broker.url, config);
     state.mqtt = await observer(state.broker.url);
     state.bridge = await startBridge(dir);
     await waitForInterviews(state.bridge, options.devices ?? 4);
