@@ -50,5 +50,6 @@ VOLUME /app/data
 # frontend / onboarding
 EXPOSE 8080
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# = npm start (package.json "start"), without npm in between so signals reach node
-CMD ["node", "dist/index.js"]
+# = npm start (package.json "start"), without npm in between so signals reach node; the flag caps V8's young
+# generation at 2 × 8 MB (README "Performance": less resident memory idle and under load)
+CMD ["node", "--max-semi-space-size=8", "dist/index.js"]

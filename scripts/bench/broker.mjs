@@ -27,7 +27,10 @@ async function waitPort(port, ms = 5000) {
   const until = Date.now() + ms;
   for (;;) {
     const ok = await new Promise((r) => {
-      const s = connect(port, "127.0.0.1", () => (s.destroy(), r(true)));
+      const s = connect(port, "127.0.0.1", () => {
+        s.destroy();
+        r(true);
+      });
       s.on("error", () => r(false));
     });
     if (ok) return;

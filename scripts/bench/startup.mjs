@@ -5,9 +5,14 @@ import { connectAsync } from "mqtt";
 import { tempDir, waitFor, writeBridgeConfig } from "./common.mjs";
 
 const ENTRY = new URL("../../dist/index.js", import.meta.url).pathname;
+/** The Node flags of `npm start` (package.json): the bridge and the floor both run with them, as users run it. */
+export const START_FLAGS =
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"))
+    .scripts.start.match(/\s--[\w-]+(=\S+)?/g)
+    ?.map((f) => f.trim()) ?? [];
 
 function runBridge(dir) {
-  const child = spawn(process.execPath, [ENTRY], {
+  const child = spawn(process.execPath, [...START_FLAGS, ENTRY], {
     env: { ...process.env, ZIGMQTT_DATA: dir },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -72,7 +77,7 @@ export async function startup(brokerUrl, devices, runs = 3) {
     const spawnedAt = Date.now();
     const child = spawn(
       process.execPath,
-      ["--expose-gc", new URL("./startupChild.mjs", import.meta.url).pathname, dir, scenario],
+      [...START_FLAGS, new URL("./startupChild.mjs", import.meta.url).pathname, dir, scenario],
       {
         env: { ...process.env, SPAWNED_AT: String(spawnedAt) },
         stdio: ["ignore", "pipe", "inherit"],
