@@ -64,6 +64,13 @@ export async function commandLatency(bridge, brokerUrl, n) {
   const nwk = bridge.sim.member("bulb_1").nwk;
   const client = await connectAsync(brokerUrl, { clean: true });
   await client.subscribeAsync(`zigbee2mqtt/${name}`);
+  // a second subscriber to the command topic: when the broker delivers the command (≈ when the bridge gets it)
+  const probe = await connectAsync(brokerUrl, { clean: true });
+  await probe.subscribeAsync(`zigbee2mqtt/${name}/set`);
+  let deliveredAt = 0;
+  probe.on("message", () => {
+    if (deliveredAt === 0) deliveredAt = performance.now();
+  });
   let frameAt = 0;
   const prev = bridge.sim.coordinator.events.frameIn;
   bridge.sim.coordinator.events.frameIn = (f) => {
@@ -72,9 +79,11 @@ export async function commandLatency(bridge, brokerUrl, n) {
   };
   const toFrame = [];
   const toState = [];
+  const brokerHop = [];
   for (let i = 0; i < n; i++) {
     const level = 2 + (i % 250);
     frameAt = 0;
+    deliveredAt = 0;
     const got = new Promise((resolve) => {
       const onMsg = (_topic, payload) => {
         if (JSON.parse(payload.toString()).brightness === level) {
@@ -87,12 +96,15 @@ export async function commandLatency(bridge, brokerUrl, n) {
     const t0 = performance.now();
     client.publish(`zigbee2mqtt/${name}/set`, `{"brightness":${level}}`);
     const t2 = await got;
+    await waitFor(() => deliveredAt > 0, 1000, "the probe's copy of the command");
     toFrame.push(frameAt - t0);
     toState.push(t2 - t0);
+    brokerHop.push(deliveredAt - t0);
   }
   bridge.sim.coordinator.events.frameIn = prev;
   await client.endAsync();
-  return { toAdapterFrameMs: stats(toFrame), toStateMessageMs: stats(toState) };
+  await probe.endAsync();
+  return { toAdapterFrameMs: stats(toFrame), toStateMessageMs: stats(toState), brokerHopMs: stats(brokerHop) };
 }
 
 /** Many reports; RSS before and after (a leak shows as growth). */
