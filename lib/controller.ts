@@ -182,7 +182,7 @@ export class Controller {
       this.logger.warning(`Closing MQTT failed: ${errorMessage(e)}`, NS);
     }
     await this.zigbeeParts?.stop();
-    this.state.save();
+    await this.state.flush();
     await this.broker?.close();
     this.logger.info("zigmqtt stopped", NS);
   }

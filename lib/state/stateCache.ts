@@ -1,4 +1,4 @@
-import { readFileWithBackup, writeFileWithBackup } from "../util/backedUpFile.js";
+import { readFileWithBackup, writeFileWithBackup, writeFileWithBackupAsync } from "../util/backedUpFile.js";
 import type { Logger } from "../util/logger.js";
 
 const NS = "z2m:state";
@@ -16,12 +16,17 @@ export type EntityState = Record<string, unknown>;
 
 /**
  * The last known state of every device and group (`state.json`, zigbee2mqtt's format: `{"<ieee>": {...},
- * "<groupId>": {...}}`). Loaded at start, written atomically shortly after changes and at stop.
+ * "<groupId>": {...}}`). Loaded at start, written atomically shortly after changes (off the event loop, so a slow
+ * disk never delays a lamp) and at stop.
  */
 export class StateCache {
   private readonly states = new Map<string, EntityState>();
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private dirty = false;
+  /** the background write in flight, if any */
+  private writing: Promise<void> | undefined;
+  /** `save()` was called during a background write: write again as soon as it ends */
+  private saveWhenWritten = false;
 
   constructor(
     private readonly file: string | undefined,
@@ -89,24 +94,68 @@ export class StateCache {
     if (!this.file || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      this.save();
+      this.saveInBackground();
     }, this.saveDelayMs);
     this.saveTimer.unref();
   }
 
-  /** Writes state.json now (atomically: temp file, fsync, rename). */
+  private snapshot(): string {
+    const obj: Record<string, EntityState> = {};
+    for (const [k, v] of this.states) obj[k] = v;
+    return JSON.stringify(obj, null, 4);
+  }
+
+  /** One write at a time, off the event loop; changes made meanwhile are written by the next one. */
+  private saveInBackground(): void {
+    if (!this.file || !this.dirty) return;
+    if (this.writing) {
+      this.scheduleSave();
+      return;
+    }
+    const file = this.file;
+    this.dirty = false;
+    this.writing = writeFileWithBackupAsync(file, this.snapshot())
+      .catch((e: unknown) => {
+        this.dirty = true;
+        this.logger.error(`Cannot write state cache ${file}: ${(e as Error).message}`, NS);
+      })
+      .finally(() => {
+        this.writing = undefined;
+        if (this.saveWhenWritten) {
+          this.saveWhenWritten = false;
+          this.saveInBackground();
+        }
+      });
+  }
+
+  /**
+   * Writes state.json now (atomically: temp file, fsync, rename), blocking. During a background write it only asks
+   * for another write when that one ends, so an older snapshot can never land after a newer one: use `flush()` to
+   * wait until everything is on disk.
+   */
   save(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     if (!this.file || !this.dirty) return;
-    const obj: Record<string, EntityState> = {};
-    for (const [k, v] of this.states) obj[k] = v;
+    if (this.writing) {
+      this.saveWhenWritten = true;
+      return;
+    }
     try {
-      writeFileWithBackup(this.file, JSON.stringify(obj, null, 4));
+      writeFileWithBackup(this.file, this.snapshot());
       this.dirty = false;
     } catch (e) {
       this.logger.error(`Cannot write state cache ${this.file}: ${(e as Error).message}`, NS);
     }
+  }
+
+  /** Everything on disk: waits for background writes, then writes what is left (at stop, before a backup). */
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    this.saveWhenWritten = false;
+    while (this.writing) await this.writing;
+    this.save();
   }
 }
 

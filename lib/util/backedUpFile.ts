@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFile, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { writeFileAtomic } from "./atomicFile.js";
+import { writeFileAtomic, writeFileAtomicAsync } from "./atomicFile.js";
 
 /** The last good version of `path`, kept beside it. */
 export function backupPath(path: string): string {
@@ -19,6 +20,16 @@ export function writeFileWithBackup(path: string, data: string | Buffer): void {
     renameSync(copy, backupPath(path));
   }
   writeFileAtomic(path, data);
+}
+
+/** `writeFileWithBackup` off the event loop (see `writeFileAtomicAsync`); one write to a path at a time. */
+export async function writeFileWithBackupAsync(path: string, data: string | Buffer): Promise<void> {
+  if (existsSync(path)) {
+    const copy = join(dirname(path), `.${basename(path)}.bak.${process.pid}.tmp`);
+    await copyFile(path, copy);
+    await rename(copy, backupPath(path));
+  }
+  await writeFileAtomicAsync(path, data);
 }
 
 export interface BackedUpRead<T> {
@@ -75,7 +86,7 @@ function removeStaleTemporaries(path: string): void {
     return;
   }
   for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(?:bak\.)?(\d+)\.tmp$/.exec(name.slice(prefix.length)) : null;
+    const m = name.startsWith(prefix) ? /^(?:bak\.)?(\d+)(?:\.\d+)?\.tmp$/.exec(name.slice(prefix.length)) : null;
     if (m && Number(m[1]) !== process.pid) rmSync(join(dirname(path), name), { force: true });
   }
 }

@@ -55,7 +55,7 @@ export function generalRequests(ctx: BridgeContext, deps: FeatureDeps): RequestM
         if (e instanceof BridgeError) throw e;
         throw new BridgeError("ZIGBEE_FAILED", `Coordinator backup failed: ${errorMessage(e)}`);
       }
-      ctx.state.save();
+      await ctx.state.flush();
       return { zip: (await zipDataDir(ctx.settings.dataDir)).toString("base64") };
     },
 
