@@ -38,7 +38,7 @@ export class Controller {
   private context: BridgeContext | undefined;
   private stopping = false;
   configure: Configure | undefined;
-  /** called for bridge/request/restart; index.ts restarts the process-level bridge */
+  /** called for bridge/request/restart; main.ts restarts the process-level bridge */
   onRestart: (() => void) | undefined;
   publisher: EntityPublisher | undefined;
   requests: BridgeRequests | undefined;
