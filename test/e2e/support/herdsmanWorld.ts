@@ -66,6 +66,15 @@ export function createController(dir: string, path: string): Controller {
   });
 }
 
+/** The IEEE addresses of the devices whose interview succeeded, filled as the controller reports them. */
+export function trackInterviews(controller: Controller): Set<string> {
+  const interviewed = new Set<string>();
+  controller.on("deviceInterview", (e) => {
+    if (e.status === "successful") interviewed.add(e.device.ieeeAddr);
+  });
+  return interviewed;
+}
+
 /** Resolves when `predicate` holds, polling every 10 ms; rejects after `timeoutMs`. */
 export async function waitFor<T>(
   predicate: () => T | undefined | false,
