@@ -27,6 +27,8 @@ export class StateCache {
   private writing: Promise<void> | undefined;
   /** `save()` was called during a background write: write again as soon as it ends */
   private saveWhenWritten = false;
+  /** flushes waiting: no background write starts meanwhile, so a flush never waits behind a stream of them */
+  private flushing = 0;
 
   constructor(
     private readonly file: string | undefined,
@@ -108,7 +110,7 @@ export class StateCache {
   /** One write at a time, off the event loop; changes made meanwhile are written by the next one. */
   private saveInBackground(): void {
     if (!this.file || !this.dirty) return;
-    if (this.writing) {
+    if (this.writing || this.flushing > 0) {
       this.scheduleSave();
       return;
     }
@@ -149,13 +151,20 @@ export class StateCache {
     }
   }
 
-  /** Everything on disk: waits for background writes, then writes what is left (at stop, before a backup). */
+  /**
+   * Everything on disk (at stop, before a backup): waits for the background write in flight, if any, then writes
+   * the current state. Changes that keep arriving meanwhile cannot hold it up: no new background write starts.
+   */
   async flush(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    this.saveWhenWritten = false;
-    while (this.writing) await this.writing;
-    this.save();
+    this.flushing++;
+    try {
+      await this.writing;
+      this.save();
+    } finally {
+      this.flushing--;
+    }
   }
 }
 

@@ -44,4 +44,21 @@ describe("StateCache writes", () => {
     await cache.flush();
     expect(onDisk(f)).toEqual({ "0x01": { brightness: 1049 } });
   });
+
+  it("flush() is not held up by changes that keep coming", async () => {
+    const f = stateFile();
+    const cache = new StateCache(f, silentLogger, 0);
+    let level = 0;
+    const flood = setInterval(() => cache.merge("0x01", { brightness: ++level }), 0);
+    try {
+      await new Promise((r) => setTimeout(r, 30));
+      // resolves while the changes go on
+      await cache.flush();
+      expect((onDisk(f) as { "0x01": { brightness: number } })["0x01"].brightness).toBeGreaterThan(0);
+    } finally {
+      clearInterval(flood);
+    }
+    await cache.flush();
+    expect(onDisk(f)).toEqual({ "0x01": { brightness: level } });
+  });
 });
