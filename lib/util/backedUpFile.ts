@@ -15,17 +15,22 @@ export function backupPath(path: string): string {
  */
 export function writeFileWithBackup(path: string, data: string | Buffer): void {
   if (existsSync(path)) {
-    const copy = join(dirname(path), `.${basename(path)}.bak.${process.pid}.tmp`);
+    const copy = backupTemporary(path);
     copyFileSync(path, copy);
     renameSync(copy, backupPath(path));
   }
   writeFileAtomic(path, data);
 }
 
+/** Where the copy of the replaced version is made before it is renamed to `<path>.bak`. */
+function backupTemporary(path: string): string {
+  return join(dirname(path), `.${basename(path)}.bak.${process.pid}.tmp`);
+}
+
 /** `writeFileWithBackup` off the event loop (see `writeFileAtomicAsync`); one write to a path at a time. */
 export async function writeFileWithBackupAsync(path: string, data: string | Buffer): Promise<void> {
   if (existsSync(path)) {
-    const copy = join(dirname(path), `.${basename(path)}.bak.${process.pid}.tmp`);
+    const copy = backupTemporary(path);
     await copyFile(path, copy);
     await rename(copy, backupPath(path));
   }

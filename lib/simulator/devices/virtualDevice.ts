@@ -47,8 +47,6 @@ export class VirtualDevice implements AirDevice {
   private link: DeviceLink | undefined;
   private tsn: number;
   private batchDepth = 0;
-  /** its state as it left the factory, for a factory reset */
-  private readonly factoryState: unknown;
 
   constructor(
     readonly spec: DeviceSpec,
@@ -112,18 +110,20 @@ export class VirtualDevice implements AirDevice {
       this.reporter.configure(store, slot, { min: r.min, max: r.max, change: r.change });
     }
     this.touchlink = options.touchlink && this.createTouchlinkTarget(options.touchlink.idleChannel);
-    this.factoryState = this.snapshot();
   }
 
   private createTouchlinkTarget(idleChannel: number): TouchlinkTarget {
     if (!this.spec.endpoints.some((e) => e.inClusters.includes(TOUCHLINK_CLUSTER))) {
       throw new Error(`${this.ieee} cannot be a touchlink target: it has no touchlink cluster (0x1000)`);
     }
+    // its state as it left the factory, for a reset to factory new (only touchlink targets keep one)
+    const factoryState = this.snapshot();
     return new TouchlinkTarget({
       description: this.description,
       idleChannel,
       seed: this.ieee,
-      resetDevice: () => this.factoryReset(),
+      // factory attribute values and reporting, no bindings, groups or scenes
+      resetDevice: () => this.batch(() => restoreDevice(this, factoryState, this.bindingTable)),
     });
   }
 
@@ -203,13 +203,6 @@ export class VirtualDevice implements AirDevice {
   restore(state: unknown): void {
     this.batch(() => {
       this.tsn = restoreDevice(this, state, this.bindingTable) ?? this.tsn;
-    });
-  }
-
-  /** Back to its factory state: factory attribute values and reporting, no bindings, groups or scenes. */
-  factoryReset(): void {
-    this.batch(() => {
-      restoreDevice(this, this.factoryState, this.bindingTable);
     });
   }
 

@@ -5,14 +5,7 @@ import type { Controller } from "zigbee-herdsman";
 import { deriveLinkKey, tclkEntryIeee } from "../../../lib/simulator/coordinator/nvTables.js";
 import type { Scenario } from "../../../lib/simulator/scenario/scenario.js";
 import { Simulator } from "../../../lib/simulator/simulator.js";
-import {
-  createController,
-  removeDir,
-  startSimulator,
-  tempDir,
-  trackInterviews,
-  waitFor,
-} from "../support/herdsmanWorld.js";
+import { createController, removeDir, startSimulator, tempDir, waitFor } from "../support/herdsmanWorld.js";
 
 const scenario: Scenario = {
   name: "address-manager",
@@ -40,7 +33,7 @@ describe("address manager table of the virtual coordinator, as herdsman's backup
   const backupFile = join(dir, "coordinator_backup.json");
   let sim: Simulator;
   let controller: Controller;
-  let interviewed = new Set<string>();
+  const interviewed = new Set<string>();
   const ieee = (name: string) => sim.device(name).description.ieee;
   const nwk = (name: string) => sim.member(name)?.nwk ?? -1;
 
@@ -53,8 +46,7 @@ describe("address manager table of the virtual coordinator, as herdsman's backup
 
   beforeAll(async () => {
     sim = await startSimulator(dir, { scenario });
-    controller = createController(dir, sim.url);
-    interviewed = trackInterviews(controller);
+    controller = createController(dir, sim.url, interviewed);
     await controller.start();
     await waitFor(() => interviewed.has(ieee("plug")) && interviewed.has(ieee("bulb")), 10_000, "the paired devices");
   });

@@ -3,14 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Controller } from "zigbee-herdsman";
 import type { Simulator } from "../../../lib/simulator/simulator.js";
 import { socatAvailable } from "../../../lib/simulator/transport/ptyBridge.js";
-import {
-  createController,
-  removeDir,
-  startSimulator,
-  tempDir,
-  trackInterviews,
-  waitFor,
-} from "../support/herdsmanWorld.js";
+import { createController, removeDir, startSimulator, tempDir, waitFor } from "../support/herdsmanWorld.js";
 import { convertSet } from "../support/zhc.js";
 
 const hasSocat = socatAvailable();
@@ -22,12 +15,11 @@ describe.skipIf(!hasSocat)("zigbee-herdsman on the virtual coordinator over a se
   let sim: Simulator;
   let controller: Controller;
   let result: string;
-  let interviewed = new Set<string>();
+  const interviewed = new Set<string>();
 
   beforeAll(async () => {
     sim = await startSimulator(dir, { ptyPath: join(dir, "ttyZigbee") });
-    controller = createController(dir, join(dir, "ttyZigbee"));
-    interviewed = trackInterviews(controller);
+    controller = createController(dir, join(dir, "ttyZigbee"), interviewed);
     result = await controller.start();
   });
 

@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Controller } from "zigbee-herdsman";
 import type { Simulator } from "../../../lib/simulator/simulator.js";
-import {
-  createController,
-  removeDir,
-  startSimulator,
-  tempDir,
-  trackInterviews,
-  waitFor,
-} from "../support/herdsmanWorld.js";
+import { createController, removeDir, startSimulator, tempDir, waitFor } from "../support/herdsmanWorld.js";
 import { collectStates, configure, convertSet, definitionOf } from "../support/zhc.js";
 
 type Device = ReturnType<Controller["getDevices"]>[number];
@@ -22,7 +15,7 @@ describe("zigbee-herdsman on the virtual coordinator over TCP", () => {
   let sim: Simulator;
   let controller: Controller;
   let startResult: string;
-  let interviewed = new Set<string>();
+  const interviewed = new Set<string>();
   const timings: Record<string, number> = {};
 
   const byName = (name: string): Device => {
@@ -34,8 +27,7 @@ describe("zigbee-herdsman on the virtual coordinator over TCP", () => {
 
   beforeAll(async () => {
     sim = await startSimulator(dir);
-    controller = createController(dir, sim.url);
-    interviewed = trackInterviews(controller);
+    controller = createController(dir, sim.url, interviewed);
     const t0 = performance.now();
     startResult = await controller.start();
     timings.resetStartMs = performance.now() - t0;

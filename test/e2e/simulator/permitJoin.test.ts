@@ -2,14 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Controller } from "zigbee-herdsman";
 import type { Scenario } from "../../../lib/simulator/scenario/scenario.js";
 import type { Simulator } from "../../../lib/simulator/simulator.js";
-import {
-  createController,
-  removeDir,
-  startSimulator,
-  tempDir,
-  trackInterviews,
-  waitFor,
-} from "../support/herdsmanWorld.js";
+import { createController, removeDir, startSimulator, tempDir, waitFor } from "../support/herdsmanWorld.js";
 
 const scenario: Scenario = {
   name: "join-test",
@@ -26,12 +19,11 @@ describe("permit join and device faults", () => {
   const dir = tempDir();
   let sim: Simulator;
   let controller: Controller;
-  let interviewed = new Set<string>();
+  const interviewed = new Set<string>();
 
   beforeAll(async () => {
     sim = await startSimulator(dir, { scenario });
-    controller = createController(dir, sim.url);
-    interviewed = trackInterviews(controller);
+    controller = createController(dir, sim.url, interviewed);
     await controller.start();
     await waitFor(() => interviewed.has(sim.device("plug").description.ieee), 5000, "the paired plug");
   });

@@ -53,9 +53,12 @@ export async function startSimulator(
   return sim.start();
 }
 
-/** An unmodified zigbee-herdsman controller on the simulator (TCP, or the pty path when given). */
-export function createController(dir: string, path: string): Controller {
-  return new Controller({
+/**
+ * An unmodified zigbee-herdsman controller on the simulator (TCP, or the pty path when given). `interviewed`, when
+ * given, is filled with the IEEE address of every device whose interview succeeds.
+ */
+export function createController(dir: string, path: string, interviewed?: Set<string>): Controller {
+  const controller = new Controller({
     network: NETWORK,
     serialPort: { path, adapter: "zstack", baudRate: 115200, rtscts: false },
     databasePath: join(dir, "database.db"),
@@ -64,15 +67,10 @@ export function createController(dir: string, path: string): Controller {
     adapter: { disableLED: false },
     acceptJoiningDeviceHandler: async () => true,
   });
-}
-
-/** The IEEE addresses of the devices whose interview succeeded, filled as the controller reports them. */
-export function trackInterviews(controller: Controller): Set<string> {
-  const interviewed = new Set<string>();
   controller.on("deviceInterview", (e) => {
-    if (e.status === "successful") interviewed.add(e.device.ieeeAddr);
+    if (e.status === "successful") interviewed?.add(e.device.ieeeAddr);
   });
-  return interviewed;
+  return controller;
 }
 
 /** Resolves when `predicate` holds, polling every 10 ms; rejects after `timeoutMs`. */
