@@ -62,6 +62,8 @@ describe("Home Assistant discovery across restarts", () => {
     await waitFor(() => configs.every((t) => fresh.received(t).some((m) => m.retain)), 5000, "retained configs");
     await fresh.waitForMessage((m) => m.topic === `${BASE}/desk_lamp` && m.retain, 10_000);
     await fresh.waitForMessage((m) => m.topic === `${BASE}/${ieee("plug")}` && m.retain, 10_000);
+    // the bridge entities' state topic is republished too, maybe after the configs: wait for it before checking them
+    await world.mqtt.waitForMessage(`${BASE}/bridge/info`, 10_000);
     assertValidDiscovery(allDiscovery(fresh), bridgeTopics(world));
     await Promise.all([watcher.end(), fresh.end()]);
   });
