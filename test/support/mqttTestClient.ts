@@ -11,17 +11,30 @@ export interface ReceivedMessage {
   qos: number;
   /** performance.now() at arrival */
   at: number;
+  /** arrival index since connect (not reset by clear()); compare with mark() */
+  seq: number;
 }
 
 export type MessageMatch = string | ((message: ReceivedMessage) => boolean);
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  /** match only messages that arrived at or after this mark (from mark(), taken before the action) */
+  since?: number;
+}
 
 export interface TestClient {
   readonly client: MqttClient;
   readonly messages: ReceivedMessage[];
   subscribe(topics: string | string[], qos?: 0 | 1 | 2): Promise<void>;
   publish(topic: string, payload: string | Buffer, options?: IClientPublishOptions): Promise<void>;
-  /** The first collected message that matches (already received or arriving within `timeoutMs`). */
-  waitForMessage(match: MessageMatch, timeoutMs?: number): Promise<ReceivedMessage>;
+  /**
+   * The first message that matches and arrived at or after `since` (a mark taken before the action), or arrives
+   * within the timeout. Without `since`, messages already received count too (look-back: avoid in new tests).
+   */
+  waitForMessage(match: MessageMatch, options?: number | WaitOptions): Promise<ReceivedMessage>;
+  /** The position of the next message to arrive: take it before acting, pass it as `since`. */
+  mark(): number;
   /** Messages so far on a topic (or matching a predicate). */
   received(match: MessageMatch): ReceivedMessage[];
   clear(): void;
@@ -34,6 +47,7 @@ const matcher = (match: MessageMatch) =>
 export async function connectTestClient(url: string, options: IClientOptions = {}): Promise<TestClient> {
   const client = await connectAsync(url, { reconnectPeriod: 100, connectTimeout: 5000, ...options });
   const messages: ReceivedMessage[] = [];
+  let seq = 0;
   const waiters = new Set<(m: ReceivedMessage) => void>();
   client.on("message", (topic, raw, packet) => {
     const message = {
@@ -43,6 +57,7 @@ export async function connectTestClient(url: string, options: IClientOptions = {
       retain: packet.retain,
       qos: packet.qos,
       at: performance.now(),
+      seq: seq++,
     };
     messages.push(message);
     for (const waiter of waiters) waiter(message);
@@ -57,8 +72,10 @@ export async function connectTestClient(url: string, options: IClientOptions = {
       await client.publishAsync(topic, payload, opts);
     },
     received: (match) => messages.filter(matcher(match)),
-    waitForMessage: (match, timeoutMs = 3000) => {
-      const test = matcher(match);
+    mark: () => seq,
+    waitForMessage: (match, options = {}) => {
+      const { timeoutMs = 3000, since } = typeof options === "number" ? { timeoutMs: options } : options;
+      const test = since === undefined ? matcher(match) : (m: ReceivedMessage) => m.seq >= since && matcher(match)(m);
       const found = messages.find(test);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {

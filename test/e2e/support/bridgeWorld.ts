@@ -97,11 +97,15 @@ export async function request(
 ): Promise<{ data: Record<string, unknown>; status: "ok" | "error"; error?: string; transaction?: unknown }> {
   const transaction = `t${++transactionCounter}-${Date.now()}`;
   const body = typeof payload === "string" ? payload : JSON.stringify({ ...payload, transaction });
+  const since = mqtt.mark();
   await mqtt.publish(`${BASE}/bridge/request/${name}`, body);
-  const rsp = await mqtt.waitForMessage((m) => {
-    if (m.topic !== `${BASE}/bridge/response/${name}`) return false;
-    return typeof payload === "string" || json(m.payload).transaction === transaction;
-  }, timeoutMs);
+  const rsp = await mqtt.waitForMessage(
+    (m) => {
+      if (m.topic !== `${BASE}/bridge/response/${name}`) return false;
+      return typeof payload === "string" || json(m.payload).transaction === transaction;
+    },
+    { timeoutMs, since },
+  );
   return JSON.parse(rsp.payload);
 }
 
