@@ -1,6 +1,7 @@
 import type { LogicalType } from "../air.js";
 import type { CreateDeviceOptions, DeviceKind } from "./deviceKind.js";
 import { ajaxColorBulb } from "./kinds/ajaxColorBulb.js";
+import { hzcDualDimmer } from "./kinds/hzcDualDimmer.js";
 import { ikeaRemote } from "./kinds/ikeaRemote.js";
 import { innrMeteringPlug } from "./kinds/innrMeteringPlug.js";
 import { sonoffClimateSensor } from "./kinds/sonoffClimateSensor.js";
@@ -14,6 +15,7 @@ export const deviceKinds = {
   climateSensor: sonoffClimateSensor,
   remote: ikeaRemote,
   meteringPlug: innrMeteringPlug,
+  dualDimmer: hzcDualDimmer,
 } as const satisfies Record<string, DeviceKind>;
 
 export type DeviceKindName = keyof typeof deviceKinds;

@@ -46,6 +46,13 @@ const expected: Record<DeviceKindName, { model: string; vendor: string; bound: s
       "seMetering.currentSummDelivered",
     ],
   },
+  dualDimmer: {
+    model: "D086-ZG",
+    vendor: "HZC Electric",
+    // per endpoint (1, then 2) that has the cluster
+    bound: ["genOnOff", "genOnOff", "genLevelCtrl", "genLevelCtrl"],
+    configured: ["genOnOff.onOff", "genOnOff.onOff", "genLevelCtrl.currentLevel", "genLevelCtrl.currentLevel"],
+  },
 };
 
 describe("device catalog", () => {
@@ -54,12 +61,13 @@ describe("device catalog", () => {
     zhc.setLogger({ debug: quiet, info: quiet, warning: quiet, error: quiet });
   });
 
-  it("lists the four kinds", () => {
+  it("lists the five kinds", () => {
     expect(listKinds().map((k) => [k.kind, k.model, k.logicalType])).toEqual([
       ["colorBulb", "ZB_A60_RGBCW", "Router"],
       ["climateSensor", "SNZB-02", "EndDevice"],
       ["remote", "E1743", "EndDevice"],
       ["meteringPlug", "SP 120", "Router"],
+      ["dualDimmer", "D086-ZG", "Router"],
     ]);
     expect(() => createDevice("toaster", { ieee: "0x1" })).toThrow(/unknown device kind/);
   });
