@@ -1,21 +1,34 @@
+import type { Tz } from "zigbee-herdsman-converters";
 import type { EntityState } from "../state/stateCache.js";
 import { BridgeError, errorMessage } from "../util/errors.js";
 import { BridgeDevice } from "../zigbee/bridgeDevice.js";
 import type { BridgeGroup } from "../zigbee/bridgeGroup.js";
 import type { Definition, Endpoint } from "../zigbee/herdsmanTypes.js";
+import { CommandQueue } from "./commandQueue.js";
 import type { BridgeContext } from "./context.js";
 import type { EntityPublisher } from "./entityPublisher.js";
+import {
+  type Message,
+  messageFor,
+  orderKeys,
+  parsePayload,
+  regexList,
+  removeMatching,
+  splitEndpointKey,
+  withEndpointSuffix,
+} from "./setGetMessage.js";
 import { checkValue } from "./valueCheck.js";
 
 const NS = "z2m:publish";
-type TzConverter = Definition["toZigbee"][number];
-const BARE_STATES = /^(on|off|toggle|open|close|stop|lock|unlock)$/i;
-const STATE_KEYS = ["state", "brightness", "brightness_percent"];
+type TzConverter = Tz.Converter;
+type Entity = BridgeDevice | BridgeGroup;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 export interface SetGetRequest {
-  /** the topic part before /set or /get: a friendly name, maybe followed by /<endpoint> */
+  /** the entity's friendly name (or IEEE address / group id) as the topic has it */
   entityPath: string;
+  /** the endpoint in `<name>/<endpoint>/set` */
+  endpoint?: string;
   action: "set" | "get";
   /** the attribute in `<name>/set/<attribute>` */
   attribute?: string;
@@ -29,21 +42,45 @@ export interface SetGetResult {
   errors: string[];
 }
 
+/** One key of a message, resolved to its endpoint and converter. */
+interface Step {
+  rawKey: string;
+  key: string;
+  value: unknown;
+  endpointName: string | undefined;
+  target: Endpoint | BridgeGroup["zh"];
+  converter: TzConverter;
+}
+
 /**
- * MQTT → Zigbee: `<name>[/<endpoint>]/set|get[/<attribute>]`. Each key goes through the definition's toZigbee
- * converter; failures are logged as clear errors (and returned, for a caller that can answer) and never stop the
- * other keys or other devices.
+ * MQTT → Zigbee: `<name>[/<endpoint>]/set|get[/<attribute>]`. Commands to one entity run in the order received
+ * (`CommandQueue`); each key goes through the definition's toZigbee converter with its own copy of the message;
+ * failures are logged as clear errors (and returned, for a caller that can answer) and never stop the other keys or
+ * other devices.
  */
 export class SetGet {
+  readonly queue: CommandQueue;
+
   constructor(
     private readonly ctx: BridgeContext,
     private readonly publisher: EntityPublisher,
-  ) {}
+    queue = new CommandQueue(),
+  ) {
+    this.queue = queue;
+  }
 
   async handle(req: SetGetRequest): Promise<SetGetResult> {
     const result: SetGetResult = { done: [], errors: [] };
     try {
-      await this.run(req, result);
+      const { entity, endpointName } = this.resolve(req);
+      const key = entity instanceof BridgeDevice ? entity.ieee : `group:${entity.id}`;
+      let queued: Promise<void>;
+      try {
+        queued = this.queue.run(key, () => this.run(req, entity, endpointName, result));
+      } catch (e) {
+        throw new BridgeError("BUSY", `Refused '${req.action}' for '${entity.name}': ${errorMessage(e)}`);
+      }
+      await queued;
     } catch (e) {
       result.errors.push(errorMessage(e));
     }
@@ -51,153 +88,158 @@ export class SetGet {
     return result;
   }
 
-  private resolve(path: string): { entity: BridgeDevice | BridgeGroup; endpointName?: string } {
+  private resolve(req: SetGetRequest): { entity: Entity; endpointName?: string } {
+    const path = req.entityPath;
     const direct = this.ctx.zigbee.resolveEntity(path);
-    if (direct) return { entity: direct };
+    if (direct) return { entity: direct, endpointName: req.endpoint };
     const slash = path.lastIndexOf("/");
-    if (slash > 0) {
+    if (slash > 0 && req.endpoint === undefined) {
       const entity = this.ctx.zigbee.resolveEntity(path.slice(0, slash));
       if (entity) return { entity, endpointName: path.slice(slash + 1) };
     }
     throw new BridgeError("UNKNOWN_ENTITY", `Entity '${path}' is unknown`);
   }
 
-  private parse(req: SetGetRequest): Record<string, unknown> {
-    const text = req.payload.toString("utf8");
-    if (req.attribute !== undefined) {
-      let value: unknown = text;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        // a raw string value
-      }
-      return { [req.attribute]: value };
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      if (BARE_STATES.test(text.trim())) return { state: text.trim().toUpperCase() };
+  private async definitionsOf(entity: Entity, action: string): Promise<Definition[]> {
+    if (!(entity instanceof BridgeDevice)) return this.memberDefinitions(entity);
+    const def = entity.definition ?? (await entity.resolveDefinition());
+    if (!def)
       throw new BridgeError(
-        "INVALID_PAYLOAD",
-        `Invalid payload for '${req.entityPath}/${req.action}': not JSON and not ON/OFF/TOGGLE (${truncate(text)})`,
+        "UNSUPPORTED",
+        `Cannot ${action} '${entity.name}': its device is not supported (no definition)`,
       );
-    }
-    if (typeof parsed === "string" && BARE_STATES.test(parsed)) return { state: parsed.toUpperCase() };
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new BridgeError(
-        "INVALID_PAYLOAD",
-        `Invalid payload for '${req.entityPath}/${req.action}': expected a JSON object (${truncate(text)})`,
-      );
-    }
-    return parsed as Record<string, unknown>;
+    return [def];
   }
 
-  private async run(req: SetGetRequest, result: SetGetResult): Promise<void> {
-    const { entity, endpointName } = this.resolve(req.entityPath);
+  private async run(req: SetGetRequest, entity: Entity, topicEndpoint: string | undefined, result: SetGetResult) {
     if (!this.ctx.zigbee.available) {
       throw new BridgeError(
         "ADAPTER_UNAVAILABLE",
         `Cannot ${req.action} '${entity.name}': the Zigbee adapter is disconnected (reconnecting)`,
       );
     }
-    const message = this.parse(req);
-    const isDevice = entity instanceof BridgeDevice;
-    let definitions: Definition[];
-    if (isDevice) {
-      const def = entity.definition ?? (await entity.resolveDefinition());
-      if (!def)
-        throw new BridgeError(
-          "UNSUPPORTED",
-          `Cannot ${req.action} '${entity.name}': its device is not supported (no definition)`,
-        );
-      definitions = [def];
-    } else {
-      definitions = this.memberDefinitions(entity);
-    }
-    const converters = dedupe(definitions.flatMap((d) => d.toZigbee));
-    const options = entity.options as Record<string, unknown>;
-    const stateKeyOf = isDevice ? entity.ieee : String(entity.id);
-    const optimistic: EntityState = {};
-    const membersOptimistic = new Map<string, EntityState>();
-    const used = new Map<string, Set<TzConverter>>();
+    const topic = `${req.entityPath}${req.endpoint !== undefined ? `/${req.endpoint}` : ""}/${req.action}`;
+    const message = parsePayload(req.payload.toString("utf8"), req.attribute, topic);
+    const definitions = await this.definitionsOf(entity, req.action);
+    const steps = this.plan(req, entity, definitions, message, topicEndpoint, result);
+    // a key refused before sending is left out of every converter's message too (a converter reads its siblings)
+    const accepted: Message = {};
+    for (const [k, v] of Object.entries(message)) if (!FORBIDDEN_KEYS.has(k)) accepted[k] = v;
+    for (const step of steps.refused) delete accepted[step];
+    await this.execute(req, entity, definitions, steps.ready, accepted, result);
+  }
 
+  /** Resolves each key to an endpoint and converter, and checks its value; what cannot be sent becomes an error. */
+  private plan(
+    req: SetGetRequest,
+    entity: Entity,
+    definitions: Definition[],
+    message: Message,
+    topicEndpoint: string | undefined,
+    result: SetGetResult,
+  ): { ready: Step[]; refused: string[] } {
+    const isDevice = entity instanceof BridgeDevice;
+    const converters = [...new Set(definitions.flatMap((d) => d.toZigbee))];
+    const names = isDevice ? entity.endpointNames() : {};
+    const isConverterKey = (k: string) => converters.some((c) => c.key?.includes(k));
+    const ready: Step[] = [];
+    const refused: string[] = [];
     for (const [rawKey, value] of orderKeys(message)) {
       if (rawKey === "transaction") continue;
       if (FORBIDDEN_KEYS.has(rawKey)) {
         result.errors.push(`Refused key '${rawKey}' for '${entity.name}'`);
         continue;
       }
-      let key = rawKey;
-      let epName = endpointName;
-      let target: Endpoint | BridgeGroup["zh"] | undefined;
+      const split = isDevice ? splitEndpointKey(rawKey, Object.keys(names), isConverterKey) : { key: rawKey };
+      const key = split.key;
+      let endpointName = split.endpoint ?? topicEndpoint;
+      let target: Step["target"];
       if (isDevice) {
-        const suffix = Object.keys(entity.endpointNames()).find((n) => key.endsWith(`_${n}`));
-        if (suffix && !converters.some((c) => c.key?.includes(key))) {
-          key = key.slice(0, -(suffix.length + 1));
-          epName = suffix;
-        }
-        target = entity.endpoint(epName);
-        if (!target) {
-          result.errors.push(`Device '${entity.name}' has no endpoint '${epName}'`);
+        const endpoint = entity.endpoint(endpointName);
+        if (!endpoint) {
+          result.errors.push(`Device '${entity.name}' has no endpoint '${endpointName}'`);
+          refused.push(rawKey);
           continue;
         }
+        target = endpoint;
+        // a numbered endpoint that has a name goes by its name (`<name>/2/set` on an `l2` endpoint)
+        if (endpointName !== undefined && /^\d+$/.test(endpointName)) endpointName = entity.endpointName(endpoint);
       } else target = entity.zh;
-
       const converter = converters.find(
         (c) =>
-          (!c.key || c.key.includes(key)) && (!c.endpoints || (epName !== undefined && c.endpoints.includes(epName))),
+          (!c.key || c.key.includes(key)) &&
+          (!isDevice || !c.endpoints || (endpointName !== undefined && c.endpoints.includes(endpointName))),
       );
-      const fn = converter && (req.action === "set" ? converter.convertSet : converter.convertGet);
-      if (!converter || !fn) {
-        result.errors.push(
-          `No converter available for '${key}' on '${entity.name}'${isDevice ? ` (${definitions[0].model})` : ""}`,
-        );
+      if (!converter || !(req.action === "set" ? converter.convertSet : converter.convertGet)) {
+        const model = isDevice ? ` (${definitions[0]?.model})` : "";
+        result.errors.push(`No converter available for '${req.action}' '${key}' on '${entity.name}'${model}`);
         continue;
       }
-      const usedHere = used.get(epName ?? "") ?? new Set<TzConverter>();
-      if (req.action === "set" && usedHere.has(converter)) continue;
-      usedHere.add(converter);
-      used.set(epName ?? "", usedHere);
       if (req.action === "set" && isDevice) {
-        const problem = checkValue(entity, key, value);
+        const exposed = endpointName !== undefined ? `${key}_${endpointName}` : key;
+        const problem = checkValue(entity, key, value, exposed);
         if (problem) {
-          result.errors.push(`Invalid value for '${key}' on '${entity.name}': ${problem}`);
+          result.errors.push(`Invalid value for '${rawKey}' on '${entity.name}': ${problem}`);
+          refused.push(rawKey);
           continue;
         }
       }
-      const meta = {
-        endpoint_name: epName,
+      const named = isDevice && endpointName !== undefined && names[endpointName] !== undefined;
+      ready.push({ rawKey, key, value, endpointName: named ? endpointName : undefined, target, converter });
+    }
+    return { ready, refused };
+  }
+
+  private async execute(
+    req: SetGetRequest,
+    entity: Entity,
+    definitions: Definition[],
+    steps: Step[],
+    message: Message,
+    result: SetGetResult,
+  ): Promise<void> {
+    const isDevice = entity instanceof BridgeDevice;
+    const options = entity.options as Record<string, unknown>;
+    const optimistic = options.optimistic !== false;
+    const filtered = regexList(options.filtered_optimistic);
+    const stateKey = isDevice ? entity.ieee : String(entity.id);
+    const own: EntityState = {};
+    const members = new Map<string, EntityState>();
+    const used = new Map<unknown, Set<TzConverter>>();
+    for (const step of steps) {
+      const usedHere = used.get(step.target) ?? new Set<TzConverter>();
+      used.set(step.target, usedHere);
+      // a converter that takes several keys (state and brightness) is called once per endpoint for a set
+      if (req.action === "set" && usedHere.has(step.converter)) continue;
+      const meta: Tz.Meta = {
+        endpoint_name: step.endpointName,
         options,
-        message,
+        message: messageFor(message, step.endpointName),
         device: isDevice ? entity.zh : undefined,
-        state: this.ctx.state.get(stateKeyOf),
+        state: this.ctx.state.get(stateKey),
         membersState: isDevice ? undefined : this.membersState(entity),
         mapped: isDevice ? definitions[0] : definitions,
-        publish: (p: EntityState) => void this.publisher.publish(entity, p),
+        publish: (p) => void this.publisher.publish(entity, p),
         deviceExposesChanged: () => {},
       };
       try {
-        const r = (await (req.action === "set"
-          ? converter.convertSet?.(target as never, key, value, meta as never)
-          : converter.convertGet?.(target as never, key, meta as never))) as
-          | { state?: EntityState; membersState?: Record<string, EntityState> }
-          | undefined;
-        result.done.push(key);
-        if (r?.state && options.optimistic !== false) {
-          const suffix =
-            isDevice && epName !== undefined && entity.endpointNames()[epName] !== undefined ? `_${epName}` : "";
-          for (const [k, v] of Object.entries(r.state)) optimistic[`${k}${suffix}`] = v;
+        const r =
+          req.action === "set"
+            ? await step.converter.convertSet?.(step.target, step.key, step.value, meta)
+            : await step.converter.convertGet?.(step.target, step.key, meta);
+        result.done.push(step.rawKey);
+        if (r?.state && optimistic) {
+          Object.assign(own, removeMatching(withEndpointSuffix(r.state, step.endpointName), filtered));
         }
-        if (r?.membersState)
-          for (const [ieee, s] of Object.entries(r.membersState))
-            membersOptimistic.set(ieee, { ...membersOptimistic.get(ieee), ...s });
+        if (r?.membersState && optimistic)
+          for (const [ieee, s] of Object.entries(r.membersState)) members.set(ieee, { ...members.get(ieee), ...s });
       } catch (e) {
-        result.errors.push(`Publish '${req.action}' '${key}' to '${entity.name}' failed: '${errorMessage(e)}'`);
+        result.errors.push(`Publish '${req.action}' '${step.key}' to '${entity.name}' failed: '${errorMessage(e)}'`);
       }
+      usedHere.add(step.converter);
     }
-    if (Object.keys(optimistic).length > 0) await this.publisher.publish(entity, optimistic);
-    for (const [ieee, s] of membersOptimistic) {
+    if (Object.keys(own).length > 0) await this.publisher.publish(entity, own);
+    for (const [ieee, s] of members) {
       const member = this.ctx.zigbee.device(ieee);
       if (member) await this.publisher.publish(member, s);
     }
@@ -217,22 +259,4 @@ export class SetGet {
     for (const m of group.members()) out[m.ieee] = this.ctx.state.get(m.ieee);
     return out;
   }
-}
-
-function dedupe<T>(list: T[]): T[] {
-  return [...new Set(list)];
-}
-
-/** state/brightness first when switching off, last otherwise (so a colour is set before the lamp turns on). */
-function orderKeys(message: Record<string, unknown>): Array<[string, unknown]> {
-  const entries = Object.entries(message);
-  const off = typeof message.state === "string" && message.state.toUpperCase() === "OFF";
-  const isState = ([k]: [string, unknown]) => STATE_KEYS.includes(k);
-  const states = entries.filter(isState);
-  const rest = entries.filter((e) => !isState(e));
-  return off ? [...states, ...rest] : [...rest, ...states];
-}
-
-function truncate(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 80)}…` : s;
 }

@@ -10,6 +10,7 @@ export type ErrorCode =
   | "INVALID_NAME"
   | "ZIGBEE_FAILED"
   | "ADAPTER_UNAVAILABLE"
+  | "BUSY"
   | "UNKNOWN_REQUEST"
   | "INTERNAL";
 
