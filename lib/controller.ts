@@ -37,6 +37,7 @@ export class Controller {
   private features: Feature[] = [];
   private context: BridgeContext | undefined;
   private stopping = false;
+  private unfollowSettings: (() => void) | undefined;
   configure: Configure | undefined;
   /** called for bridge/request/restart; main.ts restarts the process-level bridge */
   onRestart: (() => void) | undefined;
@@ -119,7 +120,9 @@ export class Controller {
     const router = new TopicRouter(base, {
       request: (name, payload) => void requests.handle(name, payload),
       setGet: (req) => void setGet.handle(req),
+      isEntity: (name) => zigbee.resolveEntity(name) !== undefined,
     });
+    router.setNames(entityNames(zigbee));
     mqtt.onMessage((topic, payload) => {
       try {
         if (!router.route(topic, payload)) this.logger.debug(() => `No handler for topic '${topic}'`, "z2m:mqtt");
@@ -128,6 +131,7 @@ export class Controller {
       }
     });
     await mqtt.announceOnline(router.subscriptions());
+    this.followNames(mqtt, router, zigbee);
     this.watchOutages(mqtt, entityPublisher, publications);
     if (s.advanced.cache_state_send_on_startup !== false && s.advanced.cache_state !== false) {
       await this.republishStates(entityPublisher);
@@ -158,6 +162,21 @@ export class Controller {
     this.bus.on("adapterReconnected", this, () => bridgeState("online", "adapter_reconnected"));
   }
 
+  /** /set and /get subscriptions follow the friendly names (a deeper name needs more topic levels). */
+  private followNames(mqtt: MqttClient, router: TopicRouter, zigbee: Zigbee): void {
+    const follow = () => {
+      const change = router.setNames(entityNames(zigbee));
+      void mqtt
+        .subscribe(change.subscribe)
+        .then(() => mqtt.unsubscribe(change.unsubscribe))
+        .catch((e) => this.logger.warning(`Following renamed entities on MQTT failed: ${errorMessage(e)}`, NS));
+    };
+    for (const event of ["entityRenamed", "devicesChanged", "groupsChanged"] as const) this.bus.on(event, this, follow);
+    this.unfollowSettings = this.settings.onChange(follow);
+    // a broker that lost our session gets the current ones again
+    mqtt.onConnect(() => void mqtt.subscribe(router.subscriptions()).catch(() => {}));
+  }
+
   /** Publishes every cached device and group state again (retained per their options). */
   async republishStates(publisher: EntityPublisher): Promise<void> {
     const zigbee = this.zigbee;
@@ -169,6 +188,7 @@ export class Controller {
     if (this.stopping) return;
     this.stopping = true;
     this.bus.off(this);
+    this.unfollowSettings?.();
     for (const f of [...this.features].reverse()) {
       try {
         await f.stop?.();
@@ -191,4 +211,10 @@ export class Controller {
   get ctx(): BridgeContext | undefined {
     return this.context;
   }
+}
+
+function entityNames(zigbee: Zigbee): string[] {
+  const names = zigbee.groups().map((g) => g.name);
+  for (const d of zigbee.devices()) if (!d.isCoordinator) names.push(d.name);
+  return names;
 }
