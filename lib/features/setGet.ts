@@ -60,6 +60,8 @@ interface Step {
  */
 export class SetGet {
   readonly queue: CommandQueue;
+  /** rejects when the adapter disconnects: commands in flight then fail instead of holding their entity's queue */
+  private outage: { promise: Promise<never>; reject: (e: Error) => void } | undefined;
 
   constructor(
     private readonly ctx: BridgeContext,
@@ -67,6 +69,24 @@ export class SetGet {
     queue = new CommandQueue(),
   ) {
     this.queue = queue;
+    ctx.bus.on("adapterDisconnected", this, () => {
+      this.outage?.reject(
+        new BridgeError("ADAPTER_UNAVAILABLE", "the Zigbee adapter disconnected while the command was in flight"),
+      );
+      this.outage = undefined;
+    });
+  }
+
+  private untilOutage(): Promise<never> {
+    if (!this.outage) {
+      let reject: (e: Error) => void = () => {};
+      const promise = new Promise<never>((_, r) => {
+        reject = r;
+      });
+      promise.catch(() => {});
+      this.outage = { promise, reject };
+    }
+    return this.outage.promise;
   }
 
   async handle(req: SetGetRequest): Promise<SetGetResult> {
@@ -172,7 +192,7 @@ export class SetGet {
       );
       if (!converter || !(req.action === "set" ? converter.convertSet : converter.convertGet)) {
         const model = isDevice ? ` (${definitions[0]?.model})` : "";
-        result.errors.push(`No converter available for '${req.action}' '${key}' on '${entity.name}'${model}`);
+        result.errors.push(`No converter available for '${key}' on '${entity.name}'${model}`);
         continue;
       }
       if (req.action === "set" && isDevice) {
@@ -223,10 +243,11 @@ export class SetGet {
         deviceExposesChanged: () => {},
       };
       try {
-        const r =
+        const call =
           req.action === "set"
-            ? await step.converter.convertSet?.(step.target, step.key, step.value, meta)
-            : await step.converter.convertGet?.(step.target, step.key, meta);
+            ? step.converter.convertSet?.(step.target, step.key, step.value, meta)
+            : step.converter.convertGet?.(step.target, step.key, meta);
+        const r = await Promise.race([call, this.untilOutage()]);
         result.done.push(step.rawKey);
         if (r?.state && optimistic) {
           Object.assign(own, removeMatching(withEndpointSuffix(r.state, step.endpointName), filtered));

@@ -64,9 +64,9 @@ export function checkValue(device: BridgeDevice, key: string, value: unknown, ex
         return `must be a number (got ${JSON.stringify(value)})`;
       }
       if (CLAMPED.has(key)) return undefined;
-      const max = Math.max(e.value_max ?? Number.NEGATIVE_INFINITY, LENIENT_MAX[key] ?? Number.NEGATIVE_INFINITY);
       if (e.value_min !== undefined && n < e.value_min) return `must be at least ${e.value_min} (got ${n})`;
-      if (e.value_max !== undefined && n > max) return `must be at most ${max} (got ${n})`;
+      const max = Math.max(e.value_max ?? Number.NEGATIVE_INFINITY, LENIENT_MAX[key] ?? Number.NEGATIVE_INFINITY);
+      if (e.value_max !== undefined && n > max) return `must be at most ${e.value_max} (got ${n})`;
       return undefined;
     }
     case "enum":

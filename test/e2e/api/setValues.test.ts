@@ -51,7 +51,7 @@ describe("/set values and order", () => {
     await waitFor(() => attr("genOnOff", "onOff") === 0, 5000, "lamp off");
     const since = world.mqtt.mark();
     await set({ brightness: 9999, state: "ON" });
-    await errorLogged(since, /brightness.*lamp.*at most 255 \(got 9999\)/);
+    await errorLogged(since, /brightness.*lamp.*at most 254 \(got 9999\)/);
     await waitFor(() => attr("genOnOff", "onOff") === 1, 5000, "lamp on although brightness was refused");
     expect(attr("genLevelCtrl", "currentLevel")).toBe(254);
   });
