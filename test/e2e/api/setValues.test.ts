@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { COMMAND_LIMITS } from "../../../lib/features/commandQueue.js";
 import type { ClusterBehaviour } from "../../../lib/simulator/devices/behaviours/clusterBehaviour.js";
 import { BASE, json, useBridgeWorld } from "../support/bridgeWorld.js";
 import { waitFor } from "../support/herdsmanWorld.js";
@@ -84,4 +85,28 @@ describe("/set values and order", () => {
     expect(states.length).toBeGreaterThan(0);
     for (const state of states) expect(state).not.toHaveProperty("power_on_behavior");
   });
+
+  it("a client flooding one lamp that does not answer: commands beyond the per-entity limit are refused", async () => {
+    const sim = world.bridge.simulator;
+    const limit = COMMAND_LIMITS.perEntity;
+    const extra = 6;
+    sim.setSilent("bulb", true);
+    const since = world.mqtt.mark();
+    const refusal = /Refused 'set' for 'lamp': \d+ commands are already waiting \(at most \d+ per device or group\)/;
+    const firstRefused = errorLogged(since, refusal);
+    // the first command waits for the silent lamp (herdsman retries for seconds) while the others queue behind it
+    for (let i = 0; i < limit + extra; i++) await set({ brightness: 1 + i });
+    await firstRefused;
+    sim.setSilent("bulb", false);
+    // the accepted ones are carried out in order once the lamp answers again: the last accepted is the limit-th
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/lamp` && json(m.payload).brightness === limit, {
+      since,
+      timeoutMs: 60_000,
+    });
+    const refused = world.mqtt.received(
+      (m) => m.seq >= since && m.topic === `${BASE}/bridge/logging` && refusal.test(String(json(m.payload).message)),
+    );
+    expect(refused).toHaveLength(extra);
+    expect(attr("genLevelCtrl", "currentLevel")).toBe(limit);
+  }, 90_000);
 });
