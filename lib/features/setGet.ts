@@ -47,7 +47,10 @@ interface Step {
   rawKey: string;
   key: string;
   value: unknown;
+  /** the endpoint as the topic or key names it (`l2`; a number when the endpoint has no name) */
   endpointName: string | undefined;
+  /** the suffix of its state keys: the endpoint's name, when the definition names it */
+  stateSuffix: string | undefined;
   target: Endpoint | BridgeGroup["zh"];
   converter: TzConverter;
 }
@@ -183,7 +186,8 @@ export class SetGet {
         }
         target = endpoint;
         // a numbered endpoint that has a name goes by its name (`<name>/2/set` on an `l2` endpoint)
-        if (endpointName !== undefined && /^\d+$/.test(endpointName)) endpointName = entity.endpointName(endpoint);
+        if (endpointName !== undefined && /^\d+$/.test(endpointName))
+          endpointName = entity.endpointName(endpoint) ?? endpointName;
       } else target = entity.zh;
       const converter = converters.find(
         (c) =>
@@ -205,7 +209,8 @@ export class SetGet {
         }
       }
       const named = isDevice && endpointName !== undefined && names[endpointName] !== undefined;
-      ready.push({ rawKey, key, value, endpointName: named ? endpointName : undefined, target, converter });
+      const stateSuffix = named ? endpointName : undefined;
+      ready.push({ rawKey, key, value, endpointName, stateSuffix, target, converter });
     }
     return { ready, refused };
   }
@@ -250,7 +255,7 @@ export class SetGet {
         const r = await Promise.race([call, this.untilOutage()]);
         result.done.push(step.rawKey);
         if (r?.state && optimistic) {
-          Object.assign(own, removeMatching(withEndpointSuffix(r.state, step.endpointName), filtered));
+          Object.assign(own, removeMatching(withEndpointSuffix(r.state, step.stateSuffix), filtered));
         }
         if (r?.membersState && optimistic)
           for (const [ieee, s] of Object.entries(r.membersState)) members.set(ieee, { ...members.get(ieee), ...s });

@@ -49,6 +49,17 @@ describe("multi-endpoint device", () => {
     expect(onOff(1)).toBe(0);
   });
 
+  it("<name>/2/set addresses the endpoint by number; its state keys still carry the name", async () => {
+    const since = world.mqtt.mark();
+    await world.mqtt.publish(`${BASE}/stairs/2/set`, JSON.stringify({ state: "ON", brightness: 90 }));
+    await waitFor(() => onOff(2) === 1 && level(2) === 90, 5000, "gang 2 on at 90");
+    await stateAfter(since, (s) => s.state_l2 === "ON" && s.brightness_l2 === 90);
+    const off = world.mqtt.mark();
+    await world.mqtt.publish(`${BASE}/stairs/2/set`, "OFF");
+    await waitFor(() => onOff(2) === 0, 5000, "gang 2 off");
+    await stateAfter(off, (s) => s.state_l2 === "OFF");
+  });
+
   it("/set with state_l1 switches the first gang", async () => {
     const since = world.mqtt.mark();
     await world.mqtt.publish(`${BASE}/stairs/set`, JSON.stringify({ state_l1: "ON" }));
