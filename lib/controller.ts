@@ -171,7 +171,8 @@ export class Controller {
         .then(() => mqtt.unsubscribe(change.unsubscribe))
         .catch((e) => this.logger.warning(`Following renamed entities on MQTT failed: ${errorMessage(e)}`, NS));
     };
-    for (const event of ["entityRenamed", "devicesChanged", "groupsChanged"] as const) this.bus.on(event, this, follow);
+    for (const event of ["entityRenamed", "entityRemoved", "devicesChanged", "groupsChanged"] as const)
+      this.bus.on(event, this, follow);
     this.unfollowSettings = this.settings.onChange(follow);
     // a broker that lost our session gets the current ones again
     mqtt.onConnect(() => void mqtt.subscribe(router.subscriptions()).catch(() => {}));
