@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Scenario } from "../../../lib/simulator/scenario/scenario.js";
-import { BASE, json, useBridgeWorld } from "../support/bridgeWorld.js";
+import { BASE, json, request, useBridgeWorld } from "../support/bridgeWorld.js";
 import { waitFor } from "../support/herdsmanWorld.js";
 
 const DIMMER = "0x00124b00000d0001";
@@ -85,5 +85,21 @@ describe("multi-endpoint device", () => {
     const expected = flipped === 1 ? "ON" : "OFF";
     const state = json((await stateAfter(first, (s) => s.state_l1 === expected)).payload);
     expect(state).toMatchObject({ state_l1: expected, state_l2: "ON", brightness_l2: 33 });
+  });
+
+  it("a group with one gang as member: a group /set reaches that gang (endpoint-bound converters serve groups)", async () => {
+    const added = await request(world.mqtt, "group/add", { friendly_name: "landing", id: 7 });
+    expect(added).toMatchObject({ status: "ok" });
+    const member = await request(world.mqtt, "group/members/add", {
+      group: "landing",
+      device: "stairs",
+      endpoint: "l2",
+    });
+    expect(member).toMatchObject({ status: "ok", data: { endpoint: "l2" } });
+    const before = onOff(1);
+    const target = onOff(2) === 1 ? 0 : 1;
+    await world.mqtt.publish(`${BASE}/landing/set`, JSON.stringify({ state: target ? "ON" : "OFF" }));
+    await waitFor(() => onOff(2) === target, 5000, "gang 2 switched through the group");
+    expect(onOff(1)).toBe(before);
   });
 });
