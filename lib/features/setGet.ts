@@ -63,8 +63,8 @@ interface Step {
  */
 export class SetGet {
   readonly queue: CommandQueue;
-  /** rejects when the adapter disconnects: commands in flight then fail instead of holding their entity's queue */
-  private outage: { promise: Promise<never>; reject: (e: Error) => void } | undefined;
+  /** abandons each command in flight: when the adapter disconnects they fail instead of holding their queue */
+  private readonly inFlight = new Set<(e: Error) => void>();
 
   constructor(
     private readonly ctx: BridgeContext,
@@ -73,23 +73,24 @@ export class SetGet {
   ) {
     this.queue = queue;
     ctx.bus.on("adapterDisconnected", this, () => {
-      this.outage?.reject(
-        new BridgeError("ADAPTER_UNAVAILABLE", "the Zigbee adapter disconnected while the command was in flight"),
-      );
-      this.outage = undefined;
+      const error = new BridgeError("ADAPTER_UNAVAILABLE", "the Zigbee adapter disconnected while it was in flight");
+      for (const abandon of this.inFlight) abandon(error);
+      this.inFlight.clear();
     });
   }
 
-  private untilOutage(): Promise<never> {
-    if (!this.outage) {
-      let reject: (e: Error) => void = () => {};
-      const promise = new Promise<never>((_, r) => {
-        reject = r;
-      });
-      promise.catch(() => {});
-      this.outage = { promise, reject };
+  /** The converter call, or its failure when the adapter disconnects first (herdsman may never settle it). */
+  private async guarded<T>(call: Promise<T> | T): Promise<T> {
+    let abandon: (e: Error) => void = () => {};
+    const abandoned = new Promise<never>((_, reject) => {
+      abandon = reject;
+    });
+    this.inFlight.add(abandon);
+    try {
+      return await Promise.race([call, abandoned]);
+    } finally {
+      this.inFlight.delete(abandon);
     }
-    return this.outage.promise;
   }
 
   async handle(req: SetGetRequest): Promise<SetGetResult> {
@@ -252,7 +253,7 @@ export class SetGet {
           req.action === "set"
             ? step.converter.convertSet?.(step.target, step.key, step.value, meta)
             : step.converter.convertGet?.(step.target, step.key, meta);
-        const r = await Promise.race([call, this.untilOutage()]);
+        const r = await this.guarded(call);
         result.done.push(step.rawKey);
         if (r?.state && optimistic) {
           Object.assign(own, removeMatching(withEndpointSuffix(r.state, step.stateSuffix), filtered));
