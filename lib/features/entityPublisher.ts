@@ -7,6 +7,7 @@ import type { BridgeContext, PublishOptions } from "./context.js";
 
 const NS = "z2m:publish";
 type Entity = BridgeDevice | BridgeGroup;
+export type UpdateListener = (key: string, update: Readonly<EntityState>) => void;
 
 function stateKey(entity: Entity): string {
   return "ieee" in entity ? entity.ieee : String(entity.id);
@@ -51,11 +52,21 @@ class FilterCache {
  */
 export class EntityPublisher {
   private readonly filters: FilterCache;
+  private readonly updateListeners = new Set<UpdateListener>();
 
   constructor(private readonly ctx: BridgeContext) {
     this.filters = new FilterCache((pattern, e) =>
       ctx.logger.error(`Invalid regular expression '${pattern}' in the options: ${errorMessage(e)}`, NS),
     );
+  }
+
+  /**
+   * Called at the start of every publish with the entity key and the update (before the cache merge). Receive uses
+   * it to drop keys from a debounced update when a newer value for them is published. Returns the unsubscribe.
+   */
+  onUpdate(listener: UpdateListener): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
   }
 
   /**
@@ -72,6 +83,7 @@ export class EntityPublisher {
     const s = this.ctx.settings.get();
     const options = entity.options as Record<string, unknown>;
     const key = stateKey(entity);
+    for (const listener of this.updateListeners) listener(key, update);
     const payload: EntityState = { ...update };
     if ("ieee" in entity) {
       const lastSeen = s.advanced.last_seen;
