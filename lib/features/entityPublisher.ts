@@ -101,6 +101,7 @@ export class EntityPublisher {
       s.advanced.cache_state !== false
         ? this.ctx.state.merge(key, payload, this.filters.get(options.filtered_cache))
         : payload;
+    if (s.mqtt.include_device_information && "ieee" in entity) message.device = deviceInformation(entity);
     const filtered = this.filters.get(options.filtered_attributes);
     if (filtered) for (const k of Object.keys(message)) if (filtered.some((r) => r.test(k))) delete message[k];
     const publishOptions: PublishOptions = {
@@ -126,6 +127,28 @@ export class EntityPublisher {
     }
     this.ctx.bus.emit("statePublished", { key, name, state: message });
   }
+}
+
+/** `mqtt.include_device_information`: zigbee2mqtt's `device` object in every device state (never cached). */
+function deviceInformation(device: BridgeDevice): Record<string, unknown> {
+  const zh = device.zh;
+  return {
+    friendlyName: device.name,
+    model: device.definition?.model,
+    ieeeAddr: device.ieee,
+    networkAddress: zh.networkAddress,
+    type: zh.type,
+    manufacturerID: zh.manufacturerID,
+    powerSource: zh.powerSource,
+    applicationVersion: zh.applicationVersion,
+    stackVersion: zh.stackVersion,
+    zclVersion: zh.zclVersion,
+    hardwareVersion: zh.hardwareVersion,
+    dateCode: zh.dateCode,
+    softwareBuildID: zh.softwareBuildID,
+    // a manufacturer name can carry a NUL and garbage after it
+    manufacturerName: zh.manufacturerName?.split("\u0000")[0],
+  };
 }
 
 function flatten(o: EntityState, prefix = ""): Array<[string, unknown]> {

@@ -18,7 +18,7 @@ import { removeDir, tempDir } from "../support/herdsmanWorld.js";
  * Per-device debounce/debounce_ignore/throttle/retention and advanced.elapsed/last_seen, through the real bridge,
  * the virtual coordinator and a real MQTT 5 broker (mosquitto: retention is MQTT 5's message expiry).
  */
-describe("bridge: receive options (debounce, throttle, retention, elapsed, last_seen)", () => {
+describe("bridge: receive options (debounce, throttle, retention, elapsed, last_seen, device information)", () => {
   const dir = tempDir();
   let broker: TestBroker;
   let bridge: RunningBridge;
@@ -39,7 +39,7 @@ describe("bridge: receive options (debounce, throttle, retention, elapsed, last_
     broker = await startTestBroker();
     if (broker.kind !== "mosquitto") throw new Error("this test needs mosquitto (MQTT 5 message expiry)");
     writeConfig(dir, broker.url, {
-      mqtt: { base_topic: BASE, server: broker.url, version: 5 },
+      mqtt: { base_topic: BASE, server: broker.url, version: 5, include_device_information: true },
       advanced: { elapsed: true, last_seen: "epoch" },
     });
     mqtt = await observer(broker.url);
@@ -75,6 +75,14 @@ describe("bridge: receive options (debounce, throttle, retention, elapsed, last_
     expect(state.elapsed).toEqual(expect.any(Number));
     expect(state.elapsed as number).toBeGreaterThanOrEqual(0);
     expect(bridge.controller.state.get(sensor)).not.toHaveProperty("elapsed");
+  });
+
+  it("mqtt.include_device_information: the state carries zigbee2mqtt's device object", async () => {
+    const since = mqtt.mark();
+    bridge.simulator.device("sensor").emitReport(1, "msRelativeHumidity", { measuredValue: 4444 });
+    const { state } = await stateAfter(sensor, since, (s) => s.humidity === 44.44);
+    expect(state.device).toMatchObject({ friendlyName: sensor, ieeeAddr: sensor, model: "SNZB-02", type: "EndDevice" });
+    expect(bridge.controller.state.get(sensor)).not.toHaveProperty("device");
   });
 
   it("debounce: two reports in a burst are published as one merged state", async () => {

@@ -6,10 +6,15 @@ import { StateCache } from "../../../lib/state/stateCache.js";
 import { silentLogger } from "../../support/broker.js";
 
 /** A publisher over a real state cache and bus; MQTT publishes are recorded. */
-function world(advanced: Record<string, unknown> = {}) {
+function world(advanced: Record<string, unknown> = {}, mqttSettings: Record<string, unknown> = {}) {
   const published: Array<{ topic: string; payload: string; options?: PublishOptions }> = [];
   const ctx = {
-    settings: { get: () => ({ advanced: { cache_state: true, last_seen: "disable", output: "json", ...advanced } }) },
+    settings: {
+      get: () => ({
+        mqtt: { include_device_information: false, ...mqttSettings },
+        advanced: { cache_state: true, last_seen: "disable", output: "json", ...advanced },
+      }),
+    },
     bus: new EventBus(silentLogger),
     logger: silentLogger,
     state: new StateCache(undefined, silentLogger),
@@ -73,5 +78,33 @@ describe("EntityPublisher", () => {
     publisher.remember(group as never, { state: "OFF", action: "x" });
     expect(published).toEqual([]);
     expect(ctx.state.get("3")).toEqual({ state: "OFF" });
+  });
+
+  it("mqtt.include_device_information adds zigbee2mqtt's device object to device states, never cached", async () => {
+    const { publisher, published, ctx } = world({}, { include_device_information: true });
+    const zh = {
+      networkAddress: 0x1234,
+      type: "EndDevice",
+      manufacturerName: "eWeLink\u0000junk",
+      powerSource: "Battery",
+    };
+    const device = { ieee: "0x01", name: "sensor", options: {}, definition: { model: "SNZB-02" }, zh };
+    await publisher.publish(device as never, { temperature: 21 });
+    expect(JSON.parse(published.at(-1)!.payload)).toEqual({
+      temperature: 21,
+      device: {
+        friendlyName: "sensor",
+        model: "SNZB-02",
+        ieeeAddr: "0x01",
+        networkAddress: 0x1234,
+        type: "EndDevice",
+        powerSource: "Battery",
+        manufacturerName: "eWeLink",
+      },
+    });
+    expect(ctx.state.get("0x01")).toEqual({ temperature: 21 });
+    // groups get none
+    await publisher.publish({ id: 3, name: "g", options: {} } as never, { state: "ON" });
+    expect(JSON.parse(published.at(-1)!.payload)).toEqual({ state: "ON" });
   });
 });

@@ -31,6 +31,7 @@ function world(convert: Convert, options: Record<string, unknown> = {}, advanced
   const ctx = {
     settings: {
       get: () => ({
+        mqtt: { include_device_information: false },
         advanced: { cache_state: true, last_seen: "disable", output: "json", elapsed: false, ...advanced },
       }),
     },
