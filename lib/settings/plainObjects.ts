@@ -2,6 +2,16 @@
 
 export type PlainObject = Record<string, unknown>;
 
+/**
+ * Keys never copied from input into settings objects: assigning `__proto__` re-parents the target, and
+ * `constructor`/`prototype` are how prototype-pollution gadgets are reached.
+ */
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+export function isUnsafeKey(key: string): boolean {
+  return UNSAFE_KEYS.has(key);
+}
+
 export function isPlainObject(value: unknown): value is PlainObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -16,13 +26,29 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** Merges `over` onto a copy of `base`: objects key by key, everything else replaces. */
+function isObjectLiteral(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A deep copy of JSON-like data without `__proto__`/`constructor`/`prototype` keys at any depth. */
+export function cleanClone<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cleanClone) as T;
+  if (isPlainObject(value) && isObjectLiteral(value)) {
+    const out: PlainObject = {};
+    for (const [key, v] of Object.entries(value)) if (!UNSAFE_KEYS.has(key)) out[key] = cleanClone(v);
+    return out as T;
+  }
+  return typeof value === "object" && value !== null ? structuredClone(value) : value;
+}
+
+/** Merges `over` onto a copy of `base`: objects key by key, everything else replaces. Unsafe keys are skipped. */
 export function deepMerge<T>(base: T, over: unknown): T {
-  if (!isPlainObject(base) || !isPlainObject(over)) return structuredClone(over === undefined ? base : over) as T;
-  const out: PlainObject = structuredClone(base);
+  if (!isPlainObject(base) || !isPlainObject(over)) return cleanClone(over === undefined ? base : over) as T;
+  const out: PlainObject = cleanClone(base);
   for (const [key, value] of Object.entries(over)) {
-    if (value === undefined) continue;
-    out[key] = key in out ? deepMerge(out[key], value) : structuredClone(value);
+    if (value === undefined || UNSAFE_KEYS.has(key)) continue;
+    out[key] = Object.hasOwn(out, key) ? deepMerge(out[key], value) : cleanClone(value);
   }
   return out as T;
 }
@@ -37,11 +63,11 @@ export function applyPartial(
   keepNull: (path: string[]) => boolean,
   path: string[] = [],
 ): unknown {
-  if (!isPlainObject(partial)) return structuredClone(partial);
-  const out: PlainObject = isPlainObject(base) ? structuredClone(base) : {};
+  if (!isPlainObject(partial)) return cleanClone(partial);
+  const out: PlainObject = isPlainObject(base) ? cleanClone(base) : {};
   for (const [key, value] of Object.entries(partial)) {
+    if (value === undefined || UNSAFE_KEYS.has(key)) continue;
     const at = [...path, key];
-    if (value === undefined) continue;
     if (value === null && !keepNull(at)) delete out[key];
     else out[key] = applyPartial(out[key], value, keepNull, at);
   }
@@ -59,6 +85,7 @@ export function getIn(value: unknown, path: readonly string[]): unknown {
 
 /** Sets `path` in `target`, creating plain objects on the way. */
 export function setIn(target: PlainObject, path: readonly string[], value: unknown): void {
+  if (path.some((key) => UNSAFE_KEYS.has(key))) return;
   let at = target;
   for (const key of path.slice(0, -1)) {
     if (!isPlainObject(at[key])) at[key] = {};

@@ -18,6 +18,7 @@ export const advancedSchema: JsonSchema = {
       type: "array",
       items: { type: "string", enum: ["console", "file", "syslog"] },
       title: "Log output",
+      description: "console and/or file (syslog is not supported yet and is refused)",
       default: ["console", "file"],
       ...RR,
     },
@@ -37,7 +38,13 @@ export const advancedSchema: JsonSchema = {
       maximum: 1000,
       ...RR,
     },
-    log_symlink_current: { type: "boolean", title: "Symlink 'current' to the log directory", default: false, ...RR },
+    log_symlink_current: {
+      type: "boolean",
+      title: "Symlink 'current' to the log directory",
+      description: "Not supported yet: true is refused",
+      default: false,
+      ...RR,
+    },
     log_level: { type: "string", enum: [...logLevels], title: "Log level", default: "info" },
     log_namespaced_levels: {
       type: "object",

@@ -49,12 +49,26 @@ export const deviceSchema: JsonSchema = {
   properties: {
     ...entityProperties,
     disabled: { type: "boolean", title: "Disabled", description: "Ignore the device entirely", ...RR },
-    debounce: { type: "number", title: "Debounce (seconds)", description: "Merge bursts of messages", ...RR },
-    debounce_ignore: regexList("Debounce ignore", "Attributes that always pass the debounce"),
+    debounce: {
+      type: "number",
+      title: "Debounce (seconds)",
+      description: "Merge the messages of a burst: publish once, this long after the last one",
+      ...RR,
+    },
+    debounce_ignore: {
+      type: "array",
+      items: { type: "string" },
+      title: "Debounce ignore",
+      description:
+        "Properties whose distinct values are never merged away: a new value publishes the pending message first",
+      examples: [["action"]],
+    },
     throttle: {
       type: "number",
       title: "Throttle (seconds)",
-      description: "Drop messages that arrive within this time of the previous one",
+      description:
+        "The minimum time between published messages; messages within it are dropped except the latest, " +
+        "published when it ends",
       ...RR,
     },
     filtered_cache: regexList("Filtered cache", "Regexes of attributes never cached"),

@@ -93,6 +93,7 @@ export const frontendSchema: JsonSchema = {
 export const otaSchema: JsonSchema = {
   type: "object",
   title: "OTA updates",
+  description: "Not supported yet: values other than the defaults are refused",
   properties: {
     update_check_interval: {
       type: "number",

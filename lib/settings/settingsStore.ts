@@ -6,9 +6,11 @@ import { type LoadedSettings, loadSettingsFiles } from "./loadSettings.js";
 import {
   applyPartial,
   changedLeaves,
+  cleanClone,
   deepEqual,
   deepFreeze,
   deepMerge,
+  getIn,
   isPlainObject,
   type PlainObject,
 } from "./plainObjects.js";
@@ -235,7 +237,8 @@ export class SettingsStore {
   }
 
   /** Validates, writes and publishes a change; returns whether it needs a restart. */
-  private change(partial: Record<string, unknown>): boolean {
+  private change(request: Record<string, unknown>): boolean {
+    const partial = this.withoutEnvOverrides(request);
     const next = applyPartial(this.raw, partial, keepNull) as PlainObject;
     if (deepEqual(next, this.raw)) return false;
     const settings = this.checked(next);
@@ -252,6 +255,37 @@ export class SettingsStore {
       }
     }
     return restart;
+  }
+
+  /**
+   * A setting set by an environment variable cannot be changed here: the variable wins over the file, so writing
+   * the file would answer ok while nothing changes. A change to another value is refused (naming the variable);
+   * one to the value already in effect is left out, so the environment's value never lands in the file.
+   */
+  private withoutEnvOverrides(partial: Record<string, unknown>): Record<string, unknown> {
+    if (this.env.sources.size === 0) return partial;
+    const problems: string[] = [];
+    const drop: string[][] = [];
+    for (const [path, value] of leaves(partial)) {
+      const dotted = path.join(".");
+      const variable = [...this.env.sources].find(
+        ([p]) => p === dotted || p.startsWith(`${dotted}.`) || dotted.startsWith(`${p}.`),
+      )?.[1];
+      if (variable === undefined) continue;
+      const effective = getIn(this.current, path);
+      if (deepEqual(value, effective) || (value === null && effective === undefined)) drop.push(path);
+      else {
+        problems.push(
+          `${dotted}: set by the environment variable ${variable}, which overrides configuration.yaml; ` +
+            "unset the variable to change this setting (nothing was changed)",
+        );
+      }
+    }
+    if (problems.length > 0) throw new SettingsError(problems);
+    if (drop.length === 0) return partial;
+    const kept = cleanClone(partial);
+    for (const path of drop) deleteIn(kept, path);
+    return kept;
   }
 
   /** The effective settings for file-backed `raw`, or a SettingsError listing every problem. */
@@ -288,4 +322,32 @@ export class SettingsStore {
     if (key === undefined) throw new SettingsError(`groups: no group '${String(idOrName)}'`);
     return key;
   }
+}
+
+/** The leaves of a partial update (non-empty objects are walked into), with their paths. */
+function leaves(
+  value: PlainObject,
+  path: string[] = [],
+  out: Array<[string[], unknown]> = [],
+): Array<[string[], unknown]> {
+  for (const [key, v] of Object.entries(value)) {
+    const at = [...path, key];
+    if (isPlainObject(v) && Object.keys(v).length > 0) leaves(v, at, out);
+    else out.push([at, v]);
+  }
+  return out;
+}
+
+/** Removes `path` from `target`, and the objects it leaves empty. */
+function deleteIn(target: PlainObject, path: readonly string[]): void {
+  const [key, ...rest] = path;
+  if (key === undefined) return;
+  if (rest.length === 0) {
+    delete target[key];
+    return;
+  }
+  const child = target[key];
+  if (!isPlainObject(child)) return;
+  deleteIn(child, rest);
+  if (Object.keys(child).length === 0) delete target[key];
 }

@@ -5,6 +5,7 @@ import { validate as settingsCheck } from "./generated/settingsValidator.js";
 import { isPlainObject, type PlainObject } from "./plainObjects.js";
 import { touchesRestartSetting } from "./restartMarks.js";
 import { settingsSchema } from "./schema.js";
+import { unsupportedSettings } from "./unsupportedSettings.js";
 
 /** A validator generated ahead of time by ajv's standalone code (scripts/settingsValidators.mjs, `npm run generate`). */
 interface GeneratedValidator {
@@ -22,7 +23,7 @@ export function restartRequired(changes: unknown): boolean {
 /** Validates complete settings (defaults merged in); returns one line per problem, none when valid. */
 export function validateSettings(settings: PlainObject): string[] {
   const problems = validator(settings) ? [] : formatAjvErrors(validator.errors ?? []);
-  return [...problems, ...checkEntities(settings)];
+  return [...problems, ...checkEntities(settings), ...unsupportedSettings(settings)];
 }
 
 function entities(settings: PlainObject): [string, PlainObject][] {

@@ -62,7 +62,7 @@ export class StateCache {
     const current = this.states.get(key);
     const next: EntityState = current ? { ...current } : {};
     let changed = false;
-    for (const k in update) {
+    for (const k of Object.keys(update)) {
       const v = update[k];
       if (EPHEMERAL.has(k) || filteredCache?.some((r) => r.test(k))) continue;
       if (next[k] !== v) {

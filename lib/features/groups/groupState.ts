@@ -10,8 +10,40 @@ import {
   isOn,
   memberUpdate,
   type OffState,
+  SHARED_KEYS,
   sharedChanges,
 } from "./groupStateRules.js";
+
+const NO_NAMES: readonly string[] = [];
+const EMPTY: EntityState = Object.freeze({});
+const SHARED = new Set<string>(SHARED_KEYS);
+
+/** Whether `key` is a shared key, or one suffixed with one of the device's endpoint names (`state_l2`). */
+function isShared(key: string, endpointNames: readonly string[]): boolean {
+  if (SHARED.has(key)) return true;
+  for (const n of endpointNames) {
+    if (key.length > n.length + 1 && key.endsWith(`_${n}`) && SHARED.has(key.slice(0, -(n.length + 1)))) return true;
+  }
+  return false;
+}
+
+/**
+ * `before` updated with the shared keys of `state` (a new object; `before` is left as it was), or undefined when
+ * neither has any: only these keys are kept, not a second copy of every state.
+ */
+function sharedPart(
+  before: EntityState | undefined,
+  state: EntityState,
+  endpointNames: readonly string[],
+): EntityState | undefined {
+  let out: EntityState | undefined;
+  for (const k of Object.keys(state)) {
+    if ((before !== undefined && before[k] === state[k]) || !isShared(k, endpointNames)) continue;
+    out ??= { ...before };
+    out[k] = state[k];
+  }
+  return out ?? before;
+}
 
 /**
  * Optimistic group and member states, as zigbee2mqtt keeps them: a state published for a group (a group /set) is
@@ -20,7 +52,7 @@ import {
  * not followed again, so a group update never bounces back from its members.
  */
 export class GroupState implements Feature {
-  /** the last state published per entity key, to see what a publication changed */
+  /** the shared (light/switch) keys last published per entity key, to see what a publication changed */
   private readonly seen = new Map<string, EntityState>();
   /** entity keys this feature is publishing right now (their publications are not followed) */
   private readonly own = new Map<string, number>();
@@ -31,7 +63,10 @@ export class GroupState implements Feature {
   ) {}
 
   start(): void {
-    for (const key of this.ctx.state.keys()) this.seen.set(key, { ...this.ctx.state.get(key) });
+    for (const key of this.ctx.state.keys()) {
+      const shared = sharedPart(undefined, this.ctx.state.get(key), this.endpointNamesOf(key));
+      if (shared) this.seen.set(key, shared);
+    }
     this.ctx.bus.on("statePublished", this, (e) => this.onStatePublished(e.key, e.state));
     this.ctx.bus.on("entityRemoved", this, (e) => {
       this.seen.delete(e.id);
@@ -43,12 +78,13 @@ export class GroupState implements Feature {
   }
 
   private async onStatePublished(key: string, state: EntityState): Promise<void> {
-    const before = this.seen.get(key) ?? {};
-    this.seen.set(key, { ...before, ...state });
-    if (this.own.has(key)) return;
     const device = this.ctx.zigbee.device(key);
+    const names = device ? Object.keys(device.endpointNames()) : NO_NAMES;
+    const before = this.seen.get(key) ?? EMPTY;
+    const next = sharedPart(before, state, names);
+    if (next && next !== before) this.seen.set(key, next);
+    if (this.own.has(key)) return;
     if (device) {
-      const names = Object.keys(device.endpointNames());
       for (const [endpointName, change] of sharedChanges(before, state, names)) {
         const endpoint = device.endpoint(endpointName || undefined);
         if (endpoint) await this.followMember(endpoint, change);
@@ -58,6 +94,11 @@ export class GroupState implements Feature {
     const group = /^\d+$/.test(key) ? this.ctx.zigbee.group(Number(key)) : undefined;
     const change = group && sharedChanges(before, state).get("");
     if (group && change) await this.followGroup(group, change);
+  }
+
+  private endpointNamesOf(key: string): readonly string[] {
+    const device = this.ctx.zigbee.device(key);
+    return device ? Object.keys(device.endpointNames()) : NO_NAMES;
   }
 
   /** A group's state changed: its members (and the other groups they are in) follow. */

@@ -1,13 +1,15 @@
 /**
  * Home Assistant MQTT discovery: configs for every device, group and the bridge, kept in step with renames, option
  * and membership changes, removals, HA restarts (birth message) and brokers that lost their retained messages.
- * Action values become device triggers the first time they are seen.
+ * Action values become device triggers the first time they are seen (only values the definition lists, when it lists
+ * them).
  */
 import { BridgeError, errorMessage } from "../../util/errors.js";
 import { versions } from "../../util/versions.js";
 import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
 import type { BridgeContext, Feature } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
+import { ActionTriggers } from "./actionTriggers.js";
 import { DiscoveryLifecycle } from "./discoveryLifecycle.js";
 import {
   bridgeMessages,
@@ -28,8 +30,8 @@ export interface HomeAssistantOptions {
 
 export class HomeAssistant implements Feature {
   private readonly lifecycle: DiscoveryLifecycle;
-  /** action values seen per device IEEE: each has a device trigger */
-  private readonly actions = new Map<string, Set<string>>();
+  /** action values with a device trigger, per device IEEE (bounded, see ActionTriggers) */
+  private readonly actions: ActionTriggers;
   /** devices removed (until they join again) */
   private readonly removed = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -52,6 +54,7 @@ export class HomeAssistant implements Feature {
       );
     }
     this.lifecycle = new DiscoveryLifecycle(ctx.mqtt, s.mqtt.base_topic, discovery_topic, ctx.logger);
+    this.actions = new ActionTriggers((line) => ctx.logger.warning(line, NS));
   }
 
   async start(): Promise<void> {
@@ -89,7 +92,7 @@ export class HomeAssistant implements Feature {
     const coordinator = zigbee.coordinator();
     const out = bridgeMessages(env, coordinator?.definition?.model ?? coordinator?.zh.manufacturerName);
     for (const d of zigbee.devices()) {
-      if (!this.removed.has(d.ieee)) out.push(...deviceMessages(env, d, this.actions.get(d.ieee) ?? []));
+      if (!this.removed.has(d.ieee)) out.push(...deviceMessages(env, d, this.actions.get(d.ieee)));
     }
     for (const g of zigbee.groups()) {
       const members = g
@@ -137,18 +140,9 @@ export class HomeAssistant implements Feature {
     for (const [topic, payload] of found) {
       const ieee = topic.startsWith(prefix) ? topic.slice(prefix.length).split("/")[0] : undefined;
       const { type, subtype } = payload;
-      if (ieee && type === "action" && typeof subtype === "string" && this.ctx.zigbee.device(ieee)) {
-        this.addAction(ieee, subtype);
-      }
+      const device = ieee ? this.ctx.zigbee.device(ieee) : undefined;
+      if (device && type === "action" && typeof subtype === "string") this.actions.add(device, subtype);
     }
-  }
-
-  private addAction(ieee: string, action: string): boolean {
-    const set = this.actions.get(ieee) ?? new Set<string>();
-    this.actions.set(ieee, set);
-    if (set.has(action)) return false;
-    set.add(action);
-    return true;
   }
 
   private announce(force = false): Promise<void> {
@@ -169,12 +163,14 @@ export class HomeAssistant implements Feature {
   /** The raw action on `<name>/action` (HA triggers and events read it), and a trigger for a new action value. */
   private onState(key: string, name: string, state: Record<string, unknown>): void {
     const action = state.action;
-    if (typeof action !== "string" || action === "" || !this.ctx.zigbee.device(key)) return;
+    if (typeof action !== "string" || action === "") return;
+    const device = this.ctx.zigbee.device(key);
+    if (!device) return;
     const publishAction = () =>
       this.ctx.mqtt.publish(`${name}/action`, action, { retain: false, qos: 0 }).catch((e: unknown) => {
         this.ctx.logger.warning(`Publishing the action of '${name}' failed: ${errorMessage(e)}`, NS);
       });
-    if (this.addAction(key, action)) {
+    if (this.actions.add(device, action)) {
       void this.announce().then(publishAction);
     } else void publishAction();
   }

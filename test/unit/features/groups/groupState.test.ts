@@ -40,9 +40,10 @@ function world(groupOptions: Record<string, unknown> = {}, lampBOptions: Record<
     groups: () => [group],
   };
   const ctx = { bus, state, logger, zigbee } as unknown as BridgeContext;
-  new GroupState(ctx, publisher).start();
+  const groupState = new GroupState(ctx, publisher);
+  groupState.start();
   const flush = () => new Promise((r) => setTimeout(r, 0));
-  return { published, group, devices, publisher, flush };
+  return { published, group, devices, publisher, flush, groupState };
 }
 
 describe("GroupState", () => {
@@ -95,5 +96,17 @@ describe("GroupState", () => {
       ["lamp_a", { state: "OFF" }],
       ["lights", { state: "OFF" }],
     ]);
+  });
+
+  it("remembers only the shared light/switch keys of each state, not a second copy of every state", async () => {
+    const w = world();
+    const [a, , sensor] = w.devices;
+    await w.publisher.publish(a as never, { state: "ON", brightness: 10, power_on_behavior: "on", linkquality: 90 });
+    await w.publisher.publish(sensor as never, { temperature: 21, humidity: 40, battery: 90 });
+    await w.flush();
+    const seen = (w.groupState as unknown as { seen: Map<string, unknown> }).seen;
+    expect(seen.get("lamp_a")).toEqual({ state: "ON", brightness: 10 });
+    expect(seen.has("sensor")).toBe(false);
+    expect(seen.get("5")).toEqual({ state: "ON", brightness: 10 });
   });
 });
