@@ -1,4 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Controller } from "zigbee-herdsman";
+import { errorMessage } from "../util/errors.js";
+import type { Logger } from "../util/logger.js";
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
@@ -60,5 +63,26 @@ export class AdapterReconnect {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.loop;
+  }
+}
+
+/**
+ * Closes the adapter connection of a herdsman whose start failed or is being abandoned (herdsman's own stop() would
+ * save a database it has not loaded). Reaches herdsman's adapter, which its typings keep private.
+ */
+export async function closeAdapter(h: Controller): Promise<void> {
+  const adapter = (h as unknown as { adapter?: { stop(): Promise<void> } }).adapter;
+  try {
+    await adapter?.stop();
+  } catch {
+    // already closed, or never opened
+  }
+}
+
+export async function stopQuietly(h: Controller, logger: Logger): Promise<void> {
+  try {
+    await h.stop();
+  } catch (e) {
+    logger.debug(() => `stopping zigbee-herdsman: ${errorMessage(e)}`, "z2m:zigbee");
   }
 }

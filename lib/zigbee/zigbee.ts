@@ -5,7 +5,7 @@ import type { EventBus } from "../eventBus.js";
 import type { Settings } from "../settings/types.js";
 import { BridgeError, errorMessage } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
-import { AdapterReconnect } from "./adapterReconnect.js";
+import { AdapterReconnect, closeAdapter, stopQuietly } from "./adapterReconnect.js";
 import { BridgeDevice, type DeviceOptionsSource } from "./bridgeDevice.js";
 import { BridgeGroup, type GroupOptionsSource } from "./bridgeGroup.js";
 import type { Device, Group } from "./herdsmanTypes.js";
@@ -381,26 +381,5 @@ export class Zigbee {
 
   get adapterDescription(): string {
     return this.target?.description ?? "";
-  }
-}
-
-/**
- * Closes the adapter connection of a herdsman whose start failed or is being abandoned (herdsman's own stop() would
- * save a database it has not loaded). Reaches herdsman's adapter, which its typings keep private.
- */
-async function closeAdapter(h: Controller): Promise<void> {
-  const adapter = (h as unknown as { adapter?: { stop(): Promise<void> } }).adapter;
-  try {
-    await adapter?.stop();
-  } catch {
-    // already closed, or never opened
-  }
-}
-
-async function stopQuietly(h: Controller, logger: Logger): Promise<void> {
-  try {
-    await h.stop();
-  } catch (e) {
-    logger.debug(() => `stopping zigbee-herdsman: ${errorMessage(e)}`, NS);
   }
 }
