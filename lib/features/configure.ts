@@ -139,7 +139,7 @@ export class Configure implements Feature {
     (d.zh.meta as Record<string, unknown>).configured = def.version;
     d.zh.save();
     this.ctx.logger.info(`Configured '${d.name}' (definition v${def.version})`, NS);
-    this.ctx.bus.emit("devicesChanged", {});
+    if (!this.stopped) this.ctx.bus.emit("devicesChanged", {}); // nothing is told once the bridge stops
   }
 
   /** Resolves when every scheduled configure has run (tests, shutdown). */
