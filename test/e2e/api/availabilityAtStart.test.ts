@@ -17,10 +17,18 @@ afterAll(() => {
 describe("availability at start", () => {
   const world = useBridgeWorld({ config: { availability: { enabled: true, active: { timeout: 1 } } } });
 
-  it("after a restart every device is announced online exactly once, never offline", async () => {
+  it("after a restart every device and group is announced online exactly once, never offline", async () => {
     const sim = world.bridge.simulator;
     const names = ["bulb", "sensor", "remote", "plug"];
     const topics = new Map(names.map((n) => [`${BASE}/${sim.device(n).description.ieee}/availability`, n]));
+    // a group whose only member is the plug (a router, pinged at start): online once too, never offline first
+    const plug = sim.device("plug").description.ieee;
+    const zigbee = world.bridge.controller.zigbee;
+    world.bridge.settings.addGroup("plugs", 7);
+    const group = zigbee.controller.createGroup(7);
+    await zigbee.device(plug)?.zh.getEndpoint(1)?.addToGroup(group);
+    names.push("plugs");
+    topics.set(`${BASE}/plugs/availability`, "plugs");
     const since = world.mqtt.mark();
     await world.restart();
     const after = () => world.mqtt.messages.filter((m) => m.seq >= since && topics.has(m.topic));
