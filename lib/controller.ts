@@ -7,6 +7,7 @@ import { BridgeRequests } from "./features/bridge/requests.js";
 import { Configure } from "./features/configure.js";
 import type { BridgeContext, Feature, MqttPublisher, PublishOptions } from "./features/context.js";
 import { EntityPublisher } from "./features/entityPublisher.js";
+import { RESTART_DELAY_MS } from "./features/network/generalRequests.js";
 import { Receive } from "./features/receive.js";
 import { createFeatures } from "./features/registry.js";
 import { SetGet } from "./features/setGet.js";
@@ -38,6 +39,7 @@ export class Controller {
   private context: BridgeContext | undefined;
   private stopping = false;
   private unfollowSettings: (() => void) | undefined;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
   configure: Configure | undefined;
   /** called for bridge/request/restart; main.ts restarts the process-level bridge */
   onRestart: (() => void) | undefined;
@@ -110,7 +112,7 @@ export class Controller {
       publisher: entityPublisher,
       configure: this.configure,
       publications,
-      restart: () => this.onRestart?.(),
+      restart: () => this.scheduleRestart(),
       mqttStats: () => mqtt.stats,
     });
     for (const m of extra.requests) requests.register(m);
@@ -185,9 +187,19 @@ export class Controller {
     for (const g of zigbee.groups()) if (this.state.has(String(g.id))) await publisher.publish(g, {});
   }
 
+  /** bridge/request/restart: onRestart once, RESTART_DELAY_MS later; more requests until then join that one */
+  private scheduleRestart(): void {
+    if (this.stopping || this.restartTimer) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (!this.stopping) this.onRestart?.();
+    }, RESTART_DELAY_MS);
+  }
+
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    clearTimeout(this.restartTimer);
     this.bus.off(this);
     this.unfollowSettings?.();
     for (const f of [...this.features].reverse()) {

@@ -6,29 +6,21 @@ import { errorMessage } from "./util/errors.js";
 import { type BridgeLogger, createLogger } from "./util/logger.js";
 import { secretForms } from "./util/redact.js";
 
+const NS = "z2m";
+
 /** `$ZIGMQTT_DATA`, zigbee2mqtt's `$ZIGBEE2MQTT_DATA`, or `data/` beside the installation. */
 export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
   const dir = env.ZIGMQTT_DATA ?? env.ZIGBEE2MQTT_DATA;
   return dir ? resolve(dir) : resolve(new URL("../data", import.meta.url).pathname);
 }
 
-async function main(): Promise<void> {
-  const dataDir = dataDirectory();
-  mkdirSync(dataDir, { recursive: true });
-  let settings: SettingsStore;
-  try {
-    settings = SettingsStore.load(dataDir, process.env, (line) => process.stdout.write(`${line}\n`));
-  } catch (e) {
-    if (e instanceof SettingsError) {
-      process.stderr.write(`Invalid configuration in ${join(dataDir, "configuration.yaml")}:\n`);
-      for (const p of e.problems) process.stderr.write(`  ${p}\n`);
-    } else process.stderr.write(`Cannot load the configuration: ${errorMessage(e)}\n`);
-    process.exit(1);
-  }
+/** The logger the settings describe: level, outputs, file, rotation, format and the secrets to mask. */
+export function loggerFor(settings: SettingsStore, env: NodeJS.ProcessEnv = process.env): BridgeLogger {
   const all = settings.get();
   const adv = all.advanced;
-  const logger: BridgeLogger = createLogger({
-    level: process.env.DEBUG ? "debug" : adv.log_level,
+  const dataDir = settings.dataDir;
+  return createLogger({
+    level: env.DEBUG ? "debug" : adv.log_level,
     namespacedLevels: adv.log_namespaced_levels,
     debugNamespaceIgnore: adv.log_debug_namespace_ignore,
     output: adv.log_output.filter((o): o is "console" | "file" => o === "console" || o === "file"),
@@ -44,46 +36,106 @@ async function main(): Promise<void> {
       ...secretForms(all.frontend?.auth_token),
     ],
   });
-  logger.info(`Starting zigmqtt with data directory ${dataDir}`);
-  let controller = new Controller(settings, logger);
+}
 
+function reportInvalid(dataDir: string, e: unknown, write: (line: string) => void): void {
+  if (e instanceof SettingsError) {
+    write(`Invalid configuration in ${join(dataDir, "configuration.yaml")}:`);
+    for (const p of e.problems) write(`  ${p}`);
+  } else write(`Cannot load the configuration: ${errorMessage(e)}`);
+}
+
+async function main(): Promise<void> {
+  const dataDir = dataDirectory();
+  mkdirSync(dataDir, { recursive: true });
+  let logger: BridgeLogger | undefined;
+  /** settings notices: to the log once there is one (before: to stdout) */
+  const notice = (line: string) => {
+    if (logger) logger.info(line, "z2m:settings");
+    else process.stdout.write(`${line}\n`);
+  };
+  let settings: SettingsStore;
+  try {
+    settings = SettingsStore.load(dataDir, process.env, notice);
+  } catch (e) {
+    reportInvalid(dataDir, e, (line) => process.stderr.write(`${line}\n`));
+    process.exit(1);
+  }
+  let log: BridgeLogger = loggerFor(settings);
+  logger = log;
+  log.info(`Starting zigmqtt with data directory ${dataDir}`);
+
+  let controller = new Controller(settings, log);
   let stopping = false;
+  /** restarts run one after the other; stop() waits for the one in progress */
+  let restarts: Promise<void> = Promise.resolve();
+
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await restarts;
     try {
       await controller.stop();
     } catch (e) {
-      logger.error(`Stop failed: ${errorMessage(e)}`);
+      log.error(`Stop failed: ${errorMessage(e)}`);
     }
-    await logger.close();
+    await log.close();
     process.exit(code);
   };
-  /** bridge/request/restart: stop, reload the settings, start again in the same process */
-  const restart = async () => {
-    if (stopping) return;
-    logger.info("Restarting");
+
+  /**
+   * bridge/request/restart from `from`: the settings are read again (an invalid file leaves the bridge running and
+   * says why), the bridge stops, the logger is rebuilt from the new settings (outputs, files, level, secrets to
+   * mask) and a new bridge starts. A request from a bridge already being replaced is the same restart.
+   */
+  const restart = (from: Controller): void => {
+    if (stopping || from !== controller) return;
+    restarts = restarts.then(() => replace(from));
+  };
+  const replace = async (from: Controller): Promise<void> => {
+    if (stopping || from !== controller) return;
+    let next: SettingsStore;
     try {
-      await controller.stop();
-      controller = new Controller(SettingsStore.load(dataDir, process.env), logger);
-      controller.onRestart = () => void restart();
-      await controller.start();
+      next = SettingsStore.load(dataDir, process.env, notice);
     } catch (e) {
-      logger.error(`Restart failed: ${errorMessage(e)}`);
-      await stop(1);
+      const lines: string[] = [];
+      reportInvalid(dataDir, e, (line) => lines.push(line));
+      log.error(`Not restarting: ${lines.join("\n")}`, NS);
+      return;
+    }
+    log.info("Restarting", NS);
+    try {
+      await from.stop();
+    } catch (e) {
+      log.error(`Stop failed: ${errorMessage(e)}`, NS);
+    }
+    const old = log;
+    log = loggerFor(next);
+    logger = log;
+    await old.close();
+    const fresh = new Controller(next, log);
+    fresh.onRestart = () => restart(fresh);
+    controller = fresh;
+    try {
+      await fresh.start();
+    } catch (e) {
+      log.error(`Restart failed: ${errorMessage(e)}`, NS);
+      void stop(1);
     }
   };
-  controller.onRestart = () => void restart();
+
+  const first = controller;
+  first.onRestart = () => restart(first);
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
   process.on("unhandledRejection", (reason) => {
-    logger.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+    log.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
   });
 
   try {
     await controller.start();
   } catch (e) {
-    logger.error(`Failed to start: ${errorMessage(e)}`);
+    log.error(`Failed to start: ${errorMessage(e)}`);
     await stop(1);
   }
 }

@@ -233,14 +233,19 @@ export class Availability implements Feature {
     this.clear(e.name);
   }
 
-  /** Groups with tracked members: online when any of them is. */
+  /**
+   * Groups with tracked members: online when any of them is, offline when all are. While no member is online and
+   * some are not decided yet (pinged at start), the group is not announced: no offline-then-online at each start.
+   */
   private updateGroups(): void {
     const seen = new Set<number>();
     for (const g of this.ctx.zigbee.groups()) {
       const members = g.members().flatMap((m) => this.tracked.get(m.ieee) ?? []);
       if (members.length === 0) continue;
-      const state: State = members.some((t) => t.state === "online") ? "online" : "offline";
       seen.add(g.id);
+      const online = members.some((t) => t.state === "online");
+      if (!online && members.some((t) => t.state === undefined)) continue;
+      const state: State = online ? "online" : "offline";
       const before = this.groupStates.get(g.id);
       if (before?.state === state && before.name === g.name) continue;
       if (before && before.name !== g.name) this.clear(before.name);

@@ -1,17 +1,19 @@
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Controller } from "zigbee-herdsman";
 import type { EventBus } from "../eventBus.js";
 import type { Settings } from "../settings/types.js";
-import { BridgeError } from "../util/errors.js";
+import { BridgeError, errorMessage } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
+import { AdapterReconnect, closeAdapter, stopQuietly } from "./adapterReconnect.js";
 import { BridgeDevice, type DeviceOptionsSource } from "./bridgeDevice.js";
 import { BridgeGroup, type GroupOptionsSource } from "./bridgeGroup.js";
 import type { Device, Group } from "./herdsmanTypes.js";
 import { resolveSerialTarget, type SerialTarget, type VirtualCoordinator } from "./serialTarget.js";
 
 const NS = "z2m:zigbee";
-const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 30_000;
+/** while a start is being abandoned, its adapter connection is closed again this often until the start has ended */
+const CLOSE_RETRY_MS = 200;
 
 export interface ZigbeeSettingsSource extends DeviceOptionsSource, GroupOptionsSource {
   get(): Readonly<Settings>;
@@ -32,15 +34,30 @@ export class Zigbee {
   private target: SerialTarget | undefined;
   private permitJoinEndMs: number | undefined;
   private adapterDown = false;
-  private reconnecting = false;
   private stopping = false;
+  /** a herdsman start in flight (the first one or a reconnect attempt) */
+  private starting: { herdsman: Controller; abort: AbortController; done: Promise<unknown> } | undefined;
+  private readonly reconnector: AdapterReconnect;
 
   constructor(
     private readonly settings: ZigbeeSettingsSource,
     private readonly bus: EventBus,
     private readonly logger: Logger,
     private readonly dataDir: string,
-  ) {}
+  ) {
+    this.reconnector = new AdapterReconnect({
+      attempt: async (signal) => {
+        await this.startHerdsman(signal);
+      },
+      back: (attempt) => {
+        this.logger.info(`Zigbee adapter is back (attempt ${attempt})`, NS);
+        this.bus.emit("adapterReconnected", {});
+        this.bus.emit("devicesChanged", {});
+      },
+      failed: (attempt, e) =>
+        this.logger.warning(`Reconnecting to the Zigbee adapter failed (attempt ${attempt}): ${errorMessage(e)}`, NS),
+    });
+  }
 
   get controller(): Controller {
     if (!this.herdsman || this.adapterDown) {
@@ -64,7 +81,11 @@ export class Zigbee {
     }
   }
 
-  private async startHerdsman(): Promise<string> {
+  /**
+   * Starts herdsman and takes over its devices and groups. A stop() meanwhile aborts it: nothing is tracked or
+   * emitted, and the adapter connection is closed (a failed start closes it too, so the port is never held).
+   */
+  private async startHerdsman(signal?: AbortSignal): Promise<string> {
     const s = this.settings.get();
     const target = this.target as SerialTarget;
     const files = target.virtual ? join(this.dataDir, "virtual") : this.dataDir;
@@ -93,18 +114,29 @@ export class Zigbee {
       },
       acceptJoiningDeviceHandler: async (ieee) => this.acceptJoin(ieee),
     });
-    this.herdsman = herdsman;
+    if (this.stopping || signal?.aborted) throw new BridgeError("ADAPTER_UNAVAILABLE", "The bridge is stopping");
     this.wire(herdsman);
+    const abort = new AbortController();
+    const started = herdsman.start(abort.signal);
+    this.starting = { herdsman, abort, done: started.catch(() => {}) };
     let result: string;
     try {
-      result = await herdsman.start();
+      result = await started;
     } catch (e) {
-      this.herdsman = undefined;
+      await closeAdapter(herdsman);
+      if (this.stopping) throw new BridgeError("ADAPTER_UNAVAILABLE", "The bridge stopped during the adapter start");
       throw new BridgeError(
         "ADAPTER_UNAVAILABLE",
-        `Zigbee adapter failed to start on ${target.description}: ${(e as Error).message}`,
+        `Zigbee adapter failed to start on ${target.description}: ${errorMessage(e)}`,
       );
+    } finally {
+      this.starting = undefined;
     }
+    if (this.stopping) {
+      await stopQuietly(herdsman, this.logger);
+      throw new BridgeError("ADAPTER_UNAVAILABLE", "The bridge stopped during the adapter start");
+    }
+    this.herdsman = herdsman;
     this.adapterDown = false;
     this.logger.info(`Zigbee network ${result} on ${target.description}`, NS);
     for (const d of herdsman.getDevicesIterator()) this.track(d);
@@ -121,53 +153,50 @@ export class Zigbee {
     for (const d of this.devices()) {
       if (d.zh.interviewState === "SUCCESSFUL" || d.zh.interviewState === "IN_PROGRESS") continue;
       this.logger.info(`Interview of '${d.name}' did not finish before; interviewing again`, NS);
-      this.bus.emit("deviceInterview", { ieee: d.ieee, status: "started" });
-      d.zh
-        .interview(true)
-        .then(async () => {
-          d.invalidate();
-          await d.resolveDefinition();
-          this.bus.emit("deviceInterview", { ieee: d.ieee, status: "successful" });
-          this.bus.emit("devicesChanged", {});
-        })
-        .catch((e: unknown) => {
-          this.logger.warning(`Interview of '${d.name}' failed again: ${(e as Error).message}`, NS);
-          this.bus.emit("deviceInterview", { ieee: d.ieee, status: "failed" });
-        });
+      this.interview(d).catch(() => {}); // reported by interview()
     }
   }
 
-  /** The adapter connection dropped: stop herdsman cleanly, then start it again with backoff until it is back. */
-  private async reconnect(): Promise<void> {
-    if (this.stopping || this.reconnecting) return;
-    this.reconnecting = true;
-    this.adapterDown = true;
-    const old = this.herdsman;
-    this.herdsman = undefined;
+  /**
+   * Interviews a device again (device/interview, or an interview that did not finish), with the same events as
+   * one herdsman runs when a device joins: `deviceInterview` started, then successful or failed.
+   */
+  async interview(d: BridgeDevice): Promise<void> {
+    const h = this.controller;
+    void this.interviewed(d.zh, "started");
     try {
-      await old?.stop();
+      await d.zh.interview(true);
     } catch (e) {
-      this.logger.debug(() => `stopping the disconnected herdsman: ${(e as Error).message}`, NS);
+      if (this.herdsman === h) void this.interviewed(d.zh, "failed", errorMessage(e));
+      throw e;
     }
-    let delay = RECONNECT_MIN_MS;
-    for (let attempt = 1; !this.stopping; attempt++) {
-      await new Promise((r) => setTimeout(r, delay));
-      if (this.stopping) break;
+    if (this.herdsman === h) await this.interviewed(d.zh, "successful");
+  }
+
+  /** The one place an interview's progress is taken in: definition refreshed, logged, told on the bus. */
+  private async interviewed(zh: Device, status: "started" | "successful" | "failed", why?: string): Promise<void> {
+    const d = this.track(zh);
+    if (status === "successful") {
+      d.invalidate();
       try {
-        await this.startHerdsman();
-        this.logger.info(`Zigbee adapter is back (attempt ${attempt})`, NS);
-        this.bus.emit("adapterReconnected", {});
-        this.bus.emit("devicesChanged", {});
-        break;
+        await d.resolveDefinition();
       } catch (e) {
-        this.logger.warning(
-          `Reconnecting to the Zigbee adapter failed (attempt ${attempt}): ${(e as Error).message}`,
-          NS,
-        );
-        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+        this.logger.error(`Cannot find a definition for '${d.name}': ${errorMessage(e)}`, NS);
       }
     }
-    this.reconnecting = false;
+    if (this.stopping) return;
+    const text = `Interview of '${d.name}' ${status}${why ? `: ${why}` : ""}`;
+    if (status === "failed") this.logger.warning(text, NS);
+    else this.logger.info(text, NS);
+    this.bus.emit("deviceInterview", { ieee: d.ieee, status });
+    if (status !== "started") this.bus.emit("devicesChanged", {});
+  }
+
+  /** The adapter connection dropped: stop herdsman cleanly, then start it again with backoff until it is back. */
+  private async reconnect(old: Controller): Promise<void> {
+    if (this.herdsman === old) this.herdsman = undefined;
+    await stopQuietly(old, this.logger);
+    if (!this.stopping) this.reconnector.start();
   }
 
   /** False while the adapter is disconnected (commands then fail at once with a clear error). */
@@ -175,15 +204,34 @@ export class Zigbee {
     return !this.adapterDown && this.herdsman !== undefined;
   }
 
+  /**
+   * Stops herdsman. A start in flight (a reconnect attempt on an adapter that does not answer) is aborted and its
+   * adapter connection closed at once, so the port is free when this resolves.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    const starting = this.starting;
+    if (starting) {
+      starting.abort.abort();
+      // the adapter may still be opening (closing it is then a no-op): close again until the start has ended
+      let ended = false;
+      void starting.done.then(() => {
+        ended = true;
+      });
+      while (!ended) {
+        await closeAdapter(starting.herdsman);
+        await Promise.race([starting.done, sleep(CLOSE_RETRY_MS)]);
+      }
+    }
+    await this.reconnector.stop();
+    this.adapterDown = true;
     const h = this.herdsman;
     this.herdsman = undefined;
     if (h) {
       try {
         await h.stop();
       } catch (e) {
-        this.logger.warning(`stopping zigbee-herdsman: ${(e as Error).message}`, NS);
+        this.logger.warning(`stopping zigbee-herdsman: ${errorMessage(e)}`, NS);
       }
     }
     await this.target?.virtual?.stop();
@@ -214,15 +262,8 @@ export class Zigbee {
       this.bus.emit("deviceJoined", { ieee: e.device.ieeeAddr });
       this.bus.emit("devicesChanged", {});
     });
-    h.on("deviceInterview", async (e) => {
-      const d = this.track(e.device);
-      if (e.status === "successful") {
-        d.invalidate();
-        await d.resolveDefinition();
-      }
-      this.logger.info(`Interview of '${d.name}' ${e.status}`, NS);
-      this.bus.emit("deviceInterview", { ieee: d.ieee, status: e.status });
-      if (e.status !== "started") this.bus.emit("devicesChanged", {});
+    h.on("deviceInterview", (e) => {
+      void this.interviewed(e.device, e.status);
     });
     h.on("deviceLeave", (e) => {
       const d = this.deviceByIeee.get(e.ieeeAddr);
@@ -249,7 +290,7 @@ export class Zigbee {
       this.logger.error("Zigbee adapter disconnected; reconnecting", NS);
       this.adapterDown = true;
       this.bus.emit("adapterDisconnected", {});
-      void this.reconnect();
+      void this.reconnect(h);
     });
   }
 

@@ -6,8 +6,6 @@ import type { BridgeContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { findDevice, keyOrField, requireKey, zigbeeOperation } from "./deviceLookup.js";
 
-const NS = "z2m:devices";
-
 /** zhc's generator of an external converter for a device, when this zhc version exports it. */
 const generateSource = (zhc as { generateExternalDefinitionSource?: (device: never) => Promise<string> })
   .generateExternalDefinitionSource;
@@ -37,12 +35,7 @@ export function deviceSetupRequests(ctx: BridgeContext, deps: FeatureDeps): Requ
 
     "device/interview": async (payload) => {
       const { id, device } = deviceOf(payload);
-      ctx.logger.info(`Interviewing '${device.name}'`, NS);
-      await zigbeeOperation(`Interviewing '${device.name}'`, () => device.zh.interview(true));
-      device.invalidate();
-      await device.resolveDefinition();
-      ctx.logger.info(`Interview of '${device.name}' successful`, NS);
-      ctx.bus.emit("devicesChanged", {});
+      await zigbeeOperation(`Interviewing '${device.name}'`, () => ctx.zigbee.interview(device));
       return { id };
     },
 

@@ -42,9 +42,10 @@ export function generalRequests(ctx: BridgeContext, deps: FeatureDeps): RequestM
       };
     },
 
+    /** answered first; the controller restarts RESTART_DELAY_MS later (requests until then are that restart) */
     restart: async () => {
       ctx.logger.info(`Restarting in ${RESTART_DELAY_MS} ms (bridge/request/restart)`, NS);
-      setTimeout(() => deps.restart(), RESTART_DELAY_MS);
+      deps.restart();
       return {};
     },
 
