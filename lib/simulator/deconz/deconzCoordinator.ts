@@ -195,6 +195,12 @@ export class DeconzCoordinator implements CoordinatorSide, CoordinatorFrontEnd, 
     return !this.faults.busy && this.queues.inFlight < APS_SLOTS && this.netState === NetState.CONNECTED;
   }
 
+  /** Fault: the stick is busy (no free APS slots, requests refused with BUSY) until switched off again. */
+  setBusy(busy: boolean): void {
+    this.faults.busy = busy;
+    this.notifyState();
+  }
+
   /** DEVICE_STATE_CHANGED, unsolicited, when the state changed since the host last saw it. */
   notifyState(): void {
     const s = this.deviceState();
