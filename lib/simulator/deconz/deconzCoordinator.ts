@@ -1,25 +1,13 @@
 import type { ApsFrame, Ieee, SimpleDescriptor } from "../air.js";
 import type { CoordinatorFrontEnd, HostEndpoint, HostSession } from "../frontEnd.js";
 import { type CoordinatorSide, type Member, Network, type NetworkOptions } from "../network/network.js";
-import { deviceAnnounce, ZdpCluster } from "../network/zdpServer.js";
 import { type ApsIndication, confirmPayload, indicationPayload } from "./apsFrames.js";
 import { APS_SLOTS, ApsQueues } from "./apsQueues.js";
 import { ApsSender } from "./apsSender.js";
-import { decodeEndpoint } from "./endpoints.js";
 import { buildFrame, Deframer, encodeFrame, withPayloadLength } from "./framing.js";
+import { announceIndication, configuredEndpoints, frameIndication } from "./indications.js";
 import { DeconzParameters, type DeconzSnapshot } from "./parameters.js";
-import {
-  AddrMode,
-  Command,
-  DeviceStateFlag,
-  Firmware,
-  type FirmwareIdentity,
-  NetState,
-  ParamId,
-  Status,
-} from "./protocol.js";
-
-const ZDO_PROFILE = 0x0000;
+import { Command, DeviceStateFlag, Firmware, type FirmwareIdentity, NetState, ParamId, Status } from "./protocol.js";
 
 export interface DeconzCoordinatorOptions extends Omit<NetworkOptions, "now"> {
   ieee: Ieee;
@@ -257,11 +245,7 @@ export class DeconzCoordinator implements CoordinatorSide, CoordinatorFrontEnd, 
 
   /** The coordinator's endpoints as the host configured them (STK_ENDPOINT). */
   endpoints(): SimpleDescriptor[] {
-    return [0, 1, 2].flatMap((i) => {
-      const raw = this.params.bytes(ParamId.STK_ENDPOINT, i);
-      const d = raw ? decodeEndpoint(raw) : undefined;
-      return d ? [d] : [];
-    });
+    return configuredEndpoints(this.params);
   }
 
   // ---- CoordinatorSide ---------------------------------------------------------------------------------------
@@ -275,20 +259,7 @@ export class DeconzCoordinator implements CoordinatorSide, CoordinatorFrontEnd, 
   }
 
   deliverToHost(frame: ApsFrame, linkQuality: number): void {
-    this.queueIndication({
-      destination:
-        frame.groupId !== undefined
-          ? { mode: AddrMode.GROUP, group: frame.groupId }
-          : { mode: AddrMode.NWK, nwk: frame.broadcast ? 0xffff : 0x0000 },
-      dstEndpoint: frame.dstEndpoint,
-      srcNwk: frame.srcAddr,
-      srcEndpoint: frame.srcEndpoint,
-      profileId: frame.profileId,
-      clusterId: frame.clusterId,
-      asdu: frame.data,
-      lqi: linkQuality,
-      rssi: Math.round(-100 + linkQuality / 4),
-    });
+    this.queueIndication(frameIndication(frame, linkQuality));
   }
 
   hostInGroup(groupId: number): boolean {
@@ -301,17 +272,7 @@ export class DeconzCoordinator implements CoordinatorSide, CoordinatorFrontEnd, 
 
   /** The joining device's announce is a ZDP broadcast: the firmware hands it to the host as an indication. */
   announced(m: Member): void {
-    this.queueIndication({
-      destination: { mode: AddrMode.NWK, nwk: 0xfffd },
-      dstEndpoint: 0,
-      srcNwk: m.nwk,
-      srcEndpoint: 0,
-      profileId: ZDO_PROFILE,
-      clusterId: ZdpCluster.DEVICE_ANNOUNCE,
-      asdu: deviceAnnounce(m),
-      lqi: m.lqi,
-      rssi: -60,
-    });
+    this.queueIndication(announceIndication(m));
   }
 
   /** A device leaving sends a NWK leave command: the deCONZ firmware does not pass it to the host. */
