@@ -16,7 +16,15 @@ export class ApsQueues {
   private readonly indications: Buffer[] = [];
   private drainWaiters: (() => void)[] = [];
   inFlight = 0;
+  /** the most requests that were in flight at once */
+  maxInFlight = 0;
   indicationsDropped = 0;
+
+  /** a request was accepted: it holds a slot until its confirm is read */
+  accepted(): void {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+  }
 
   get confirmPending(): boolean {
     return this.confirms.length > 0;

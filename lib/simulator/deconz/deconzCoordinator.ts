@@ -216,7 +216,7 @@ export class DeconzCoordinator implements CoordinatorSide, CoordinatorFrontEnd, 
     const req = this.sender.decode(frame);
     if (!req) return refuse(Status.INVALID_VALUE);
     this.stats.apsRequests++;
-    this.queues.inFlight++;
+    this.queues.accepted();
     this.reply(
       Command.APS_DATA_REQUEST,
       seq,

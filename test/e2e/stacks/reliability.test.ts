@@ -87,6 +87,28 @@ describe("deCONZ faults", () => {
     });
   });
 
+  it("several requests in flight: commands to three devices published at once all take effect", async () => {
+    const d = deconz();
+    d.queues.maxInFlight = d.queues.inFlight;
+    const since = w.mqtt.mark();
+    await Promise.all([
+      w.mqtt.publish(`${BASE}/bulb/set`, JSON.stringify({ state: "ON", brightness: 33 })),
+      w.mqtt.publish(`${BASE}/plug/set`, JSON.stringify({ state: "OFF" })),
+      w.mqtt.publish(`${BASE}/bulb/set`, JSON.stringify({ color_temp: 250 })),
+    ]);
+    const seen = (name: string, pred: (s: Record<string, unknown>) => boolean) =>
+      w.mqtt.waitForMessage((m) => m.topic === `${BASE}/${name}` && pred(json(m.payload)), {
+        since,
+        timeoutMs: 10_000,
+      });
+    await Promise.all([
+      seen("bulb", (s) => s.brightness === 33),
+      seen("plug", (s) => s.state === "OFF"),
+      seen("bulb", (s) => s.color_temp === 250),
+    ]);
+    expect(d.queues.maxInFlight).toBeGreaterThan(1);
+  });
+
   it("a dropped APS confirm: the command still reaches the bulb, and the next commands work", async () => {
     const d = deconz();
     d.faults.dropConfirms = 1;
