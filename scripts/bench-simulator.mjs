@@ -71,3 +71,5 @@ console.log(JSON.stringify(out, null, 2));
 await ctrl.stop();
 await sim.stop();
 rmSync(dir, { recursive: true, force: true });
+// herdsman's deconz adapter leaves its timers running after stop() (and would reopen the port): end here
+process.exit(0);
