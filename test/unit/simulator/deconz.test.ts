@@ -1,7 +1,9 @@
+import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { DeconzCoordinator } from "../../../lib/simulator/deconz/deconzCoordinator.js";
 import { buildFrame, Deframer, encodeFrame } from "../../../lib/simulator/deconz/framing.js";
 import { Command, NetState, ParamId, Status } from "../../../lib/simulator/deconz/protocol.js";
+import { Simulator } from "../../../lib/simulator/simulator.js";
 
 /** A raw host on the deCONZ front-end: frames in, decoded frames out. */
 function rawHost(c: DeconzCoordinator) {
@@ -105,5 +107,23 @@ describe("the deCONZ front-end", () => {
     await rebooted;
     expect(c.params.u32(ParamId.DEV_WATCHDOG_TTL)).toBe(0);
     c.stop();
+  });
+
+  it("is served over TCP like the Z-Stack front-end: a version request on the socket gets its answer", async () => {
+    const sim = await new Simulator({ adapter: "deconz" }).start();
+    try {
+      const socket = connect(sim.tcpPort, "127.0.0.1");
+      const answer = new Promise<Buffer>((resolve) => {
+        const d = new Deframer({ frame: (f) => resolve(Buffer.from(f)), discard: () => {} });
+        socket.on("data", (b) => d.push(b));
+      });
+      socket.write(encodeFrame(buildFrame(Command.VERSION, 9, 0, [0, 0, 0, 0])));
+      const frame = await answer;
+      socket.destroy();
+      expect([frame[0], frame[1], frame[2]]).toEqual([Command.VERSION, 9, Status.SUCCESS]);
+      expect(frame.readUInt32LE(5)).toBe(0x26780700);
+    } finally {
+      await sim.stop();
+    }
   });
 });
