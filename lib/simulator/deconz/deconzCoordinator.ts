@@ -328,7 +328,6 @@ export class DeconzCoordinator implements CoordinatorSide, CoordinatorFrontEnd, 
 
   private parameterWritten(id: number): void {
     if (id === ParamId.DEV_WATCHDOG_TTL) this.armWatchdog(this.params.u32(id));
-    if (id === ParamId.STK_CURRENT_CHANNEL) this.events.changed?.();
   }
 
   /** A channel change the host broadcast (Mgmt_NWK_Update_req): the firmware follows it. */
