@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { COORDINATOR_PROTOCOLS, type CoordinatorProtocol } from "./frontEnd.js";
 import { Simulator } from "./simulator.js";
 
-const USAGE = `usage: npm run simulator -- [--port <tcp port>] [--scenario demo|scale:N|<file>] [--nv <file>] [--pty <path>] [--seed <text>] [--verbose]
+const USAGE = `usage: npm run simulator -- [--port <tcp port>] [--adapter zstack|deconz] [--scenario demo|scale:N|<file>] [--nv <file>] [--pty <path>] [--seed <text>] [--verbose]
 
-Runs the virtual Z-Stack coordinator. Point zigbee-herdsman (or zigmqtt) at tcp://127.0.0.1:<port>,
-or at the pseudo-terminal given with --pty, with adapter 'zstack'.`;
+Runs the virtual coordinator: a Z-Stack stick (--adapter zstack, the default) or a ConBee II with deCONZ firmware
+(--adapter deconz). Point zigbee-herdsman (or zigmqtt) at tcp://127.0.0.1:<port>, or at the pseudo-terminal given
+with --pty, with the same adapter.`;
 
 function main(): void {
   let args: ReturnType<typeof parse>;
@@ -24,6 +26,11 @@ function main(): void {
     process.stderr.write(`--port must be a TCP port number (0-65535), got '${args.values.port}'\n`);
     process.exit(2);
   }
+  const adapter = args.values.adapter ?? "zstack";
+  if (!COORDINATOR_PROTOCOLS.includes(adapter as CoordinatorProtocol)) {
+    process.stderr.write(`--adapter must be one of ${COORDINATOR_PROTOCOLS.join(", ")}, got '${adapter}'\n`);
+    process.exit(2);
+  }
   const verbose = args.values.verbose === true;
   let sim: Simulator;
   try {
@@ -33,6 +40,7 @@ function main(): void {
       nvFile: args.values.nv,
       ptyPath: args.values.pty,
       seed: args.values.seed,
+      adapter: adapter as CoordinatorProtocol,
       log: (level, message) => {
         if (verbose || level !== "debug") process.stderr.write(`[simulator] ${level}: ${message}\n`);
       },
@@ -45,7 +53,7 @@ function main(): void {
     () => {
       const pty = sim.ptyPath ? `, serial ${sim.ptyPath}` : "";
       process.stdout.write(
-        `zigmqtt simulator listening on ${sim.url}${pty} (scenario ${sim.scenario.name}, ${sim.deviceNames().length} devices)\n`,
+        `zigmqtt simulator listening on ${sim.url}${pty} (adapter ${sim.adapter}, scenario ${sim.scenario.name}, ${sim.deviceNames().length} devices)\n`,
       );
     },
     (e: Error) => {
@@ -67,6 +75,7 @@ function parse() {
   return parseArgs({
     options: {
       port: { type: "string", short: "p" },
+      adapter: { type: "string", short: "a" },
       scenario: { type: "string", short: "s" },
       nv: { type: "string" },
       pty: { type: "string" },

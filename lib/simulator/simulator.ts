@@ -4,13 +4,18 @@ import { readFileWithBackup, writeFileWithBackup } from "../util/backedUpFile.js
 import type { Ieee } from "./air.js";
 import { Coordinator } from "./coordinator/coordinator.js";
 import type { NvSnapshot } from "./coordinator/nvStore.js";
+import { DeconzCoordinator } from "./deconz/deconzCoordinator.js";
+import type { DeconzSnapshot } from "./deconz/parameters.js";
+import type { FirmwareIdentity } from "./deconz/protocol.js";
 import { createDevice } from "./devices/catalog.js";
 import type { VirtualDevice } from "./devices/virtualDevice.js";
+import type { CoordinatorFrontEnd, CoordinatorProtocol, HostEndpoint } from "./frontEnd.js";
 import { type ReportLoadOptions, type ReportLoadResult, runReportLoad } from "./load/reportLoad.js";
 import type { Member } from "./network/network.js";
 import { loadScenario, type Scenario } from "./scenario/scenario.js";
 import { PtyBridge } from "./transport/ptyBridge.js";
 import { TcpTransport } from "./transport/tcpTransport.js";
+import { unpiEndpoint } from "./transport/unpiEndpoint.js";
 import { deterministicIeee } from "./util/prng.js";
 
 export type LogFn = (level: "debug" | "info" | "warn", message: string) => void;
@@ -27,6 +32,10 @@ export interface SimulatorOptions {
   ptyPath?: string;
   /** overrides the scenario's seed */
   seed?: string;
+  /** the serial protocol: a Z-Stack stick (default) or a ConBee / RaspBee with deCONZ firmware */
+  adapter?: CoordinatorProtocol;
+  /** the deCONZ firmware identity (ConBee II by default) */
+  deconzFirmware?: FirmwareIdentity;
   log?: LogFn;
 }
 
@@ -40,7 +49,10 @@ interface PersistedDevice {
 interface PersistedState {
   version: 1;
   ieee: Ieee;
+  /** Z-Stack NV; kept while the simulator runs as deCONZ, so a switch back resumes it */
   nv: NvSnapshot;
+  /** deCONZ parameters; kept while the simulator runs as Z-Stack */
+  deconz?: DeconzSnapshot;
   groups: Record<string, number[]>;
   devices: Record<Ieee, PersistedDevice>;
 }
@@ -48,13 +60,21 @@ interface PersistedState {
 const SAVE_DEBOUNCE_MS = 100;
 
 /**
- * The virtual coordinator as a whole: a Z-Stack coordinator on TCP (and optionally a pty), its network of virtual
- * devices from a scenario, and its NV persisted to a JSON file so that a restart resumes the same network.
+ * The virtual coordinator as a whole: a coordinator front-end (Z-Stack or deCONZ) on TCP (and optionally a pty), its
+ * network of virtual devices from a scenario, and its NV persisted to a JSON file so that a restart resumes the same
+ * network.
  */
 export class Simulator {
   readonly scenario: Scenario;
-  readonly coordinator: Coordinator;
+  /** the serial protocol the simulator speaks */
+  readonly adapter: CoordinatorProtocol;
+  /** the coordinator front-end, whichever protocol it speaks */
+  readonly frontEnd: CoordinatorFrontEnd;
+  /** the front-end as what it is (one of them is set) */
+  readonly zstack: Coordinator | undefined;
+  readonly deconz: DeconzCoordinator | undefined;
   readonly transport: TcpTransport;
+  private readonly persisted: PersistedState | undefined;
   private readonly devicesByName = new Map<string, VirtualDevice>();
   private pty: PtyBridge | undefined;
   private port = 0;
@@ -65,12 +85,24 @@ export class Simulator {
     this.scenario = loadScenario(options.scenario ?? "demo");
     const seed = options.seed ?? this.scenario.seed;
     const persisted = this.readPersisted();
-    this.coordinator = new Coordinator({
+    this.persisted = persisted;
+    const base = {
       ieee: persisted?.ieee ?? deterministicIeee(seed, "coordinator"),
       seed,
       coordinatorReceivesAllGroupcasts: this.scenario.coordinatorReceivesAllGroupcasts,
       log: options.log,
-    });
+    };
+    let endpoint: HostEndpoint;
+    this.adapter = options.adapter ?? "zstack";
+    if (options.adapter === "deconz") {
+      this.deconz = new DeconzCoordinator({ ...base, firmware: options.deconzFirmware });
+      this.frontEnd = this.deconz;
+      endpoint = this.deconz;
+    } else {
+      this.zstack = new Coordinator(base);
+      this.frontEnd = this.zstack;
+      endpoint = unpiEndpoint(this.zstack);
+    }
     this.scenario.devices.forEach((d, i) => {
       const ieee = d.ieee ?? deterministicIeee(seed, `${d.kind}/${i}`, "a4c138");
       const touchlink = d.touchlinkChannel === undefined ? {} : { touchlinkChannel: d.touchlinkChannel };
@@ -80,7 +112,7 @@ export class Simulator {
       const saved = persisted?.devices[ieee];
       const joined = saved?.joined === true && persisted !== undefined;
       if (saved) device.restore(saved.state);
-      this.coordinator.net.add(device, {
+      this.frontEnd.net.add(device, {
         paired: d.paired,
         autoJoin: d.autoJoin,
         nwk: joined ? saved.nwk : undefined,
@@ -89,12 +121,20 @@ export class Simulator {
       });
     });
     if (persisted) {
-      this.coordinator.nv.restore(persisted.nv);
-      for (const [id, eps] of Object.entries(persisted.groups)) this.coordinator.groups.set(Number(id), new Set(eps));
+      if (persisted.nv && Object.keys(persisted.nv).length > 0) this.zstack?.nv.restore(persisted.nv);
+      if (persisted.deconz) this.deconz?.restore(persisted.deconz);
+      for (const [id, eps] of Object.entries(persisted.groups)) this.frontEnd.groups.set(Number(id), new Set(eps));
     }
-    this.coordinator.powerOn();
-    this.coordinator.events.changed = () => this.scheduleSave();
-    this.transport = new TcpTransport(this.coordinator, { host: options.host, port: options.port, log: options.log });
+    this.frontEnd.powerOn();
+    this.frontEnd.events.changed = () => this.scheduleSave();
+    this.transport = new TcpTransport(endpoint, { host: options.host, port: options.port, log: options.log });
+    if (this.deconz) this.deconz.events.rebooted = () => this.transport.dropHost();
+  }
+
+  /** The Z-Stack coordinator (tests of Z-Stack specifics); throws when the simulator speaks deCONZ. */
+  get coordinator(): Coordinator {
+    if (!this.zstack) throw new Error("the simulator runs a deCONZ coordinator (see Simulator.deconz)");
+    return this.zstack;
   }
 
   async start(): Promise<this> {
@@ -112,7 +152,7 @@ export class Simulator {
     this.started = false;
     await this.pty?.close();
     await this.transport.close();
-    this.coordinator.stop();
+    this.frontEnd.stop();
     this.saveNow();
   }
 
@@ -138,7 +178,7 @@ export class Simulator {
 
   member(nameOrIeee: string): Member | undefined {
     const d = this.devicesByName.get(nameOrIeee);
-    return this.coordinator.net.get(d ? d.description.ieee : nameOrIeee);
+    return this.frontEnd.net.get(d ? d.description.ieee : nameOrIeee);
   }
 
   deviceNames(): string[] {
@@ -149,16 +189,16 @@ export class Simulator {
 
   /** The device stops acknowledging (out of range, unpowered): unicasts to it fail with MAC_NO_ACK. */
   setSilent(nameOrIeee: string, silent: boolean): void {
-    this.coordinator.net.setSilent(this.device(nameOrIeee).description.ieee, silent);
+    this.frontEnd.net.setSilent(this.device(nameOrIeee).description.ieee, silent);
   }
 
   leave(nameOrIeee: string): void {
-    this.coordinator.net.leave(this.device(nameOrIeee).description.ieee);
+    this.frontEnd.net.leave(this.device(nameOrIeee).description.ieee);
   }
 
   /** Rejoins with a new network address; returns it. */
   rejoin(nameOrIeee: string): number | undefined {
-    return this.coordinator.net.rejoin(this.device(nameOrIeee).description.ieee);
+    return this.frontEnd.net.rejoin(this.device(nameOrIeee).description.ieee);
   }
 
   /**
@@ -167,7 +207,8 @@ export class Simulator {
    * longer lists it. Returns whether the table had it.
    */
   dropFromAddressManager(nameOrIeee: string): boolean {
-    return this.coordinator.deviceTables.forget(this.device(nameOrIeee).description.ieee);
+    if (!this.zstack) throw new Error("dropFromAddressManager is a Z-Stack fault");
+    return this.zstack.deviceTables.forget(this.device(nameOrIeee).description.ieee);
   }
 
   /** The host connection drops (stick unplugged / adapter reboot); the host may reconnect. */
@@ -177,7 +218,7 @@ export class Simulator {
 
   /** Raw bytes to the host, as if the stick sent them (see Coordinator.injectToHost); for fuzzing the host. */
   injectToHost(bytes: Buffer): void {
-    this.coordinator.injectToHost(bytes);
+    this.frontEnd.injectToHost(bytes);
   }
 
   // ---- load -------------------------------------------------------------------------------------------------
@@ -191,11 +232,11 @@ export class Simulator {
     const attribute = options.attribute ?? "currentLevel";
     const candidates = options.devices
       ? options.devices.map((n) => this.device(n))
-      : this.coordinator.net
+      : this.frontEnd.net
           .joinedMembers()
           .map((m) => m.device as VirtualDevice)
           .filter((d) => d.getAttribute(options.endpoint ?? 1, cluster, attribute) !== undefined);
-    return runReportLoad(candidates, this.transport, options);
+    return runReportLoad(candidates, this.deconz?.queues.loadSink(this.transport) ?? this.transport, options);
   }
 
   // ---- persistence ----------------------------------------------------------------------------------------------
@@ -224,15 +265,16 @@ export class Simulator {
     const file = this.options.nvFile;
     if (!file) return;
     const devices: Record<Ieee, PersistedDevice> = {};
-    for (const m of this.coordinator.net.all()) {
+    for (const m of this.frontEnd.net.all()) {
       devices[m.ieee] = { nwk: m.nwk, parent: m.parent, joined: m.joined, state: m.device.snapshot() };
     }
     const groups: Record<string, number[]> = {};
-    for (const [id, eps] of this.coordinator.groups) groups[String(id)] = [...eps];
+    for (const [id, eps] of this.frontEnd.groups) groups[String(id)] = [...eps];
     const state: PersistedState = {
       version: 1,
-      ieee: this.coordinator.ieeeAddr,
-      nv: this.coordinator.nv.snapshot(),
+      ieee: this.frontEnd.ieeeAddr,
+      nv: this.zstack?.nv.snapshot() ?? this.persisted?.nv ?? { osal: {}, ext: {} },
+      deconz: this.deconz?.snapshot() ?? this.persisted?.deconz,
       groups,
       devices,
     };

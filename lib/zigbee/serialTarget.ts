@@ -1,6 +1,9 @@
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { SerialSettings } from "../settings/types.js";
+import type { CoordinatorProtocol } from "../simulator/frontEnd.js";
 import { Simulator } from "../simulator/simulator.js";
+import { socatAvailable } from "../simulator/transport/ptyBridge.js";
 import { BridgeError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 import { describePorts, discoverAdapter } from "./adapterDiscovery.js";
@@ -26,6 +29,15 @@ export interface SerialTarget {
   virtual?: VirtualCoordinator;
 }
 
+/** The virtual coordinator speaks Z-Stack unless `serial.adapter` asks for deCONZ; other stacks are not simulated. */
+function virtualAdapter(adapter: string | undefined): CoordinatorProtocol {
+  if (adapter === undefined || adapter === "zstack" || adapter === "deconz") return adapter ?? "zstack";
+  throw new BridgeError(
+    "UNSUPPORTED",
+    `serial.adapter '${adapter}' cannot run on the virtual coordinator (virtual://): use zstack or deconz`,
+  );
+}
+
 /**
  * Where the coordinator is: a configured port, the built-in virtual coordinator (`virtual://<scenario>`, files under
  * `<data>/virtual/` so a later switch to a real stick starts clean), or a USB stick found by its ids.
@@ -38,8 +50,16 @@ export async function resolveSerialTarget(
   const port = serial.port ?? undefined;
   if (port?.startsWith(VIRTUAL_PREFIX)) {
     const scenario = port.slice(VIRTUAL_PREFIX.length) || "demo";
+    const adapter = virtualAdapter(serial.adapter);
+    // herdsman's deconz driver crashes the process when its TCP socket closes (it registers an unbound close
+    // handler), so a virtual ConBee is a serial port, as a real one is: a pty through socat
+    const serialPty = adapter === "deconz" && socatAvailable();
+    if (adapter === "deconz" && !serialPty)
+      logger.warning("socat is not installed: the virtual ConBee is on TCP, where herdsman fails on a disconnect", NS);
     const simulator = new Simulator({
       scenario,
+      adapter,
+      ptyPath: serialPty ? join(dataDir, "virtual", "ttyConBee") : undefined,
       nvFile: join(dataDir, "virtual", "simulator-nv.json"),
       log: (level, message) => {
         if (level === "warn") logger.warning(message, "z2m:virtual");
@@ -47,15 +67,17 @@ export async function resolveSerialTarget(
         else logger.debug(message, "z2m:virtual");
       },
     });
+    mkdirSync(join(dataDir, "virtual"), { recursive: true });
     await simulator.start();
     logger.info(
-      `Using the built-in virtual coordinator (scenario '${simulator.scenario.name}', ${simulator.deviceNames().length} devices) on ${simulator.url}`,
+      `Using the built-in virtual coordinator (${adapter === "deconz" ? "ConBee II, deCONZ" : "Z-Stack"}, scenario '${simulator.scenario.name}', ${simulator.deviceNames().length} devices) on ${simulator.ptyPath ?? simulator.url}`,
       NS,
     );
     return {
-      path: simulator.url,
-      adapter: "zstack",
-      description: `virtual coordinator (${simulator.scenario.name})`,
+      path: simulator.ptyPath ?? simulator.url,
+      adapter,
+      baudRate: serialPty ? 115200 : undefined,
+      description: `virtual coordinator (${adapter}, ${simulator.scenario.name})`,
       virtual: { simulator, stop: () => simulator.stop() },
     };
   }

@@ -60,4 +60,35 @@ describe("layering", () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it("protocol front-ends stay apart: deCONZ knows nothing of Z-Stack's MT/UNPI/coordinator, and the reverse", () => {
+    const inDir = (dir: string) => simulatorFiles.filter((f) => f.includes(`${join("simulator", dir)}/`));
+    const offenders = [
+      ...inDir("deconz").flatMap((f) =>
+        imports(f)
+          .filter(
+            (i) => /\/(unpi|coordinator|transport)\/|^\.\/(?:unpi|coordinator)\//.test(i) || /\/mt\/(?!codec)/.test(i),
+          )
+          .map((i) => `${relative(LIB, f)} -> ${i}`),
+      ),
+      ...[...inDir("coordinator"), ...inDir("unpi"), ...inDir("mt")].flatMap((f) =>
+        imports(f)
+          .filter((i) => /deconz\//.test(i))
+          .map((i) => `${relative(LIB, f)} -> ${i}`),
+      ),
+    ];
+    expect(offenders).toEqual([]);
+  });
+
+  it("the network model knows no front-end: nothing in network/ or devices/ imports coordinator/ or deconz/", () => {
+    const modelFiles = simulatorFiles.filter(
+      (f) => f.includes(`${join("simulator", "network")}/`) || f.includes(`${join("simulator", "devices")}/`),
+    );
+    const offenders = modelFiles.flatMap((f) =>
+      imports(f)
+        .filter((i) => /\/(coordinator|deconz|transport|unpi)\//.test(i))
+        .map((i) => `${relative(LIB, f)} -> ${i}`),
+    );
+    expect(offenders).toEqual([]);
+  });
 });

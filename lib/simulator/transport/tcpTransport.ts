@@ -1,6 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import type { Coordinator } from "../coordinator/coordinator.js";
-import { UnpiParser } from "../unpi/parser.js";
+import type { HostEndpoint } from "../frontEnd.js";
 
 /** A partial frame older than this is discarded (a truncated frame must not block the link forever). */
 const STALE_PARTIAL_MS = 500;
@@ -21,7 +20,7 @@ export class TcpTransport {
   readonly stats = { connections: 0, discardedBytes: 0, badFrames: 0 };
 
   constructor(
-    private readonly coordinator: Coordinator,
+    private readonly endpoint: HostEndpoint,
     private readonly options: TcpTransportOptions = {},
   ) {}
 
@@ -49,16 +48,15 @@ export class TcpTransport {
     this.socket = socket;
     socket.setNoDelay(true);
     let staleTimer: ReturnType<typeof setTimeout> | undefined;
-    const parser = new UnpiParser({
-      frame: (f) => this.coordinator.handle(f),
-      discard: (reason, bytes) => {
-        if (reason === "fcs") this.stats.badFrames++;
+    const parser = this.endpoint.openSession(
+      (data) => {
+        if (!socket.destroyed) socket.write(data);
+      },
+      (reason, bytes) => {
+        if (reason === "fcs" || reason === "crc") this.stats.badFrames++;
         else this.stats.discardedBytes += bytes;
       },
-    });
-    this.coordinator.attachHost((data) => {
-      if (!socket.destroyed) socket.write(data);
-    });
+    );
     // a partial frame that does not complete in time is skipped; what follows it may hold another one, so re-arm
     const armStale = () => {
       if (staleTimer) clearTimeout(staleTimer);
@@ -79,7 +77,7 @@ export class TcpTransport {
       if (staleTimer) clearTimeout(staleTimer);
       if (this.socket === socket) {
         this.socket = undefined;
-        this.coordinator.detachHost();
+        this.endpoint.closeSession();
       }
     });
   }

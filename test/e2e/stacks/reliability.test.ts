@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { BASE, json } from "../support/bridgeWorld.js";
+import { waitFor } from "../support/herdsmanWorld.js";
+import { STACKS, type StackWorld, useStackWorld } from "./stackWorld.js";
+
+const REPORTS = 2000;
+
+async function setBrightness(w: StackWorld, value: number): Promise<void> {
+  const since = w.mqtt.mark();
+  await w.mqtt.publish(`${BASE}/bulb/set`, JSON.stringify({ brightness: value }));
+  await w.mqtt.waitForMessage((m) => m.topic === `${BASE}/bulb` && json(m.payload).brightness === value, {
+    since,
+    timeoutMs: 15_000,
+  });
+}
+
+/** Adapter outage and the report-rate benchmark, on each coordinator stack. */
+describe.each(STACKS)("on the %s virtual coordinator", (adapter) => {
+  const w = useStackWorld(adapter);
+
+  it("the coordinator connection drops and comes back: the same bridge controls the bulb again", async () => {
+    const sim = w.bridge.simulator;
+    const connections = sim.transport.stats.connections;
+    const reads = sim.deconz?.stats.paramReads ?? 0;
+    const since = w.mqtt.mark();
+    sim.dropHost();
+    if (adapter === "zstack") {
+      // herdsman's zstack adapter reports the disconnect; the bridge goes offline and reconnects
+      await w.mqtt.waitForMessage(
+        (m) => m.topic === `${BASE}/bridge/event` && json(m.payload).type === "adapter_reconnected",
+        { since, timeoutMs: 30_000 },
+      );
+    } else {
+      // herdsman's deconz driver reopens the serial port by itself (after 5 s) and reads the stick's 12 parameters
+      // again; the bridge is never told
+      await waitFor(
+        () => sim.transport.stats.connections > connections && (sim.deconz?.stats.paramReads ?? 0) >= reads + 12,
+        30_000,
+        "the host to reopen the port and read the configuration",
+      );
+      const told = w.mqtt.messages
+        .slice(since)
+        .filter((m) => m.topic === `${BASE}/bridge/state` || m.payload.includes("adapter_disconnected"));
+      expect(told).toEqual([]);
+    }
+    await setBrightness(w, 42);
+  }, 40_000);
+
+  it(`report rate: ${REPORTS} reports from the bulb all arrive as state messages`, async () => {
+    const since = w.mqtt.mark();
+    const count = () => w.mqtt.messages.slice(since).filter((m) => m.topic === `${BASE}/bulb`).length;
+    const t0 = performance.now();
+    await w.bridge.simulator.generateReports({ count: REPORTS, devices: ["bulb"] });
+    await waitFor(() => count() >= REPORTS, 60_000, `${REPORTS} state messages`);
+    w.figures.reportsPerSecond = Math.round((REPORTS / (performance.now() - t0)) * 1000);
+    const last = w.mqtt.messages
+      .slice(since)
+      .filter((m) => m.topic === `${BASE}/bulb`)
+      .at(-1);
+    expect(last && json(last.payload).brightness).toBe(1 + ((REPORTS - 1) % 254));
+  }, 70_000);
+});
+
+/** deCONZ's own failure modes. */
+describe("deCONZ faults", () => {
+  const w = useStackWorld("deconz");
+  const deconz = () => {
+    const d = w.bridge.simulator.deconz;
+    if (!d) throw new Error("not a deCONZ simulator");
+    return d;
+  };
+
+  it("a busy stick (no free APS slots): the host holds its request, and sends it when slots free up", async () => {
+    const d = deconz();
+    d.setBusy(true);
+    const requests = d.stats.apsRequests;
+    const since = w.mqtt.mark();
+    await w.mqtt.publish(`${BASE}/bulb/set`, JSON.stringify({ brightness: 61 }));
+    const polls = d.stats.statusPolls;
+    await waitFor(() => d.stats.statusPolls >= polls + 5, 5_000, "the host to poll the device state");
+    expect(d.stats.apsRequests).toBe(requests);
+    expect(w.bridge.simulator.device("bulb").getAttribute(1, "genLevelCtrl", "currentLevel")).not.toBe(61);
+    d.setBusy(false);
+    await w.mqtt.waitForMessage((m) => m.topic === `${BASE}/bulb` && json(m.payload).brightness === 61, {
+      since,
+      timeoutMs: 10_000,
+    });
+  });
+
+  it("several requests in flight: commands to three devices published at once all take effect", async () => {
+    const d = deconz();
+    d.queues.maxInFlight = d.queues.inFlight;
+    const since = w.mqtt.mark();
+    await Promise.all([
+      w.mqtt.publish(`${BASE}/bulb/set`, JSON.stringify({ state: "ON", brightness: 33 })),
+      w.mqtt.publish(`${BASE}/plug/set`, JSON.stringify({ state: "OFF" })),
+      w.mqtt.publish(`${BASE}/bulb/set`, JSON.stringify({ color_temp: 250 })),
+    ]);
+    const seen = (name: string, pred: (s: Record<string, unknown>) => boolean) =>
+      w.mqtt.waitForMessage((m) => m.topic === `${BASE}/${name}` && pred(json(m.payload)), {
+        since,
+        timeoutMs: 10_000,
+      });
+    await Promise.all([
+      seen("bulb", (s) => s.brightness === 33),
+      seen("plug", (s) => s.state === "OFF"),
+      seen("bulb", (s) => s.color_temp === 250),
+    ]);
+    expect(d.queues.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it("a dropped APS confirm: the command still reaches the bulb, and the next commands work", async () => {
+    const d = deconz();
+    d.faults.dropConfirms = 1;
+    await setBrightness(w, 90);
+    expect(d.stats.confirmsDropped).toBe(1);
+    await setBrightness(w, 91);
+    await setBrightness(w, 92);
+  });
+});
