@@ -3,6 +3,7 @@ import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
 import { type RequestModule, requireObject } from "../bridge/requests.js";
 import type { BridgeContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
+import { saveIconDataUrl } from "../frontend/deviceIcons.js";
 import {
   findDevice,
   keyOrField,
@@ -105,6 +106,8 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
       const id = requireKey(p, "id", '"kitchen_lamp"');
       const options = requireObject(p.options, example);
       const device = findDevice(ctx.zigbee, id);
+      // an icon sent as a data URL (WindFront's image localiser) is saved under device_icons/
+      if (options.icon !== undefined) options.icon = saveIconDataUrl(ctx.settings.dataDir, options.icon);
       if ("friendly_name" in options && options.friendly_name !== device.name) {
         throw new BridgeError("INVALID_PAYLOAD", "Use bridge/request/device/rename to change a device's friendly_name");
       }

@@ -1,0 +1,121 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../support/broker.js";
+import { BASE, json, useBridgeWorld } from "../support/bridgeWorld.js";
+import { frontendConfig } from "./frontendWorld.js";
+import { connectWs, type WsTestClient } from "./wsClient.js";
+
+const port = await freePort();
+const world = useBridgeWorld({ config: frontendConfig(port, {}, { advanced: { last_seen: "ISO_8601" } }) });
+const url = `ws://127.0.0.1:${port}/api`;
+
+describe("frontend WebSocket API", () => {
+  const clients: WsTestClient[] = [];
+  const open = async () => {
+    const c = await connectWs(url);
+    clients.push(c);
+    return c;
+  };
+  afterAll(async () => {
+    for (const c of clients) await c.close();
+  });
+
+  it("sends the retained bridge topics, then every device's state with linkquality and last_seen", async () => {
+    const ws = await open();
+    for (const topic of ["bridge/state", "bridge/info", "bridge/devices", "bridge/groups", "bridge/definitions"]) {
+      await ws.waitFor((f) => f.topic === topic);
+    }
+    await ws.waitFor((f) => f.topic === "bridge/health");
+    expect((await ws.waitFor((f) => f.topic === "bridge/state")).payload).toEqual({ state: "online" });
+    const info = (await ws.waitFor((f) => f.topic === "bridge/info")).payload as Record<string, never>;
+    // what WindFront reads without checking
+    expect(info.config).toMatchObject({ frontend: { enabled: true, port }, ota: { update_check_interval: 1440 } });
+    expect(info.config_schema).toMatchObject({ definitions: { device: {}, group: {} } });
+    expect(Object.keys(info)).toEqual(
+      expect.arrayContaining(["version", "coordinator", "zigbee_herdsman", "os", "mqtt", "permit_join", "network"]),
+    );
+    const devices = (await ws.waitFor((f) => f.topic === "bridge/devices")).payload as Array<{ friendly_name: string }>;
+    expect(devices.map((d) => d.friendly_name)).toEqual(
+      expect.arrayContaining(["Coordinator", "demo_lamp", "demo_climate_sensor", "demo_remote", "demo_plug"]),
+    );
+    const lamp = (await ws.waitFor((f) => f.topic === "demo_lamp")).payload as Record<string, unknown>;
+    expect(lamp).toMatchObject({ linkquality: expect.any(Number), last_seen: expect.stringMatching(/^\d{4}-/) });
+    for (const name of ["demo_climate_sensor", "demo_remote", "demo_plug"]) await ws.waitFor((f) => f.topic === name);
+  });
+
+  it("answers a bridge request sent over the WebSocket, on the WebSocket and on MQTT", async () => {
+    const ws = await open();
+    const since = world.mqtt.mark();
+    const rsp = await ws.request("permit_join", { time: 10 });
+    expect(rsp).toMatchObject({ status: "ok", data: { time: 10 } });
+    const onMqtt = await world.mqtt.waitForMessage(`${BASE}/bridge/response/permit_join`, { since });
+    expect(json(onMqtt.payload)).toMatchObject({ status: "ok", transaction: rsp.transaction });
+    await ws.request("permit_join", { time: 0 });
+  });
+
+  it("turns the lamp off from the WebSocket: the state comes back on both sides", async () => {
+    const ws = await open();
+    const since = world.mqtt.mark();
+    const wsSince = ws.mark();
+    ws.send({ topic: "demo_lamp/set", payload: { state: "OFF" } });
+    const m = await world.mqtt.waitForMessage(
+      (x) => x.topic === `${BASE}/demo_lamp` && json(x.payload).state === "OFF",
+      { since },
+    );
+    expect(json(m.payload).state).toBe("OFF");
+    await ws.waitFor((f) => f.topic === "demo_lamp" && (f.payload as { state?: string }).state === "OFF", {
+      since: wsSince,
+    });
+    ws.send({ topic: "demo_lamp/set", payload: { state: "ON" } });
+    await ws.waitFor((f) => f.topic === "demo_lamp" && (f.payload as { state?: string }).state === "ON", {
+      since: wsSince,
+    });
+  });
+
+  it("mirrors what happens over MQTT: a /set from an MQTT client shows on the WebSocket", async () => {
+    const ws = await open();
+    const since = ws.mark();
+    await world.mqtt.publish(`${BASE}/demo_lamp/set`, JSON.stringify({ brightness: 77 }));
+    const f = await ws.waitFor(
+      (x) => x.topic === "demo_lamp" && (x.payload as { brightness?: number }).brightness === 77,
+      {
+        since,
+      },
+    );
+    expect(f.payload).toMatchObject({ brightness: 77, state: "ON" });
+  });
+
+  it("answers bad frames with a clear error on bridge/logging, and keeps the connection", async () => {
+    const ws = await open();
+    const cases: Array<[string | Uint8Array, RegExp]> = [
+      ["not json", /refused: not JSON/],
+      ["[1,2]", /expected a JSON object/],
+      ['{"payload":{}}', /'topic' must be a non-empty string/],
+      ['{"topic":"demo_lamp/#","payload":{}}', /without wildcards/],
+      ['{"topic":"bridge/nothing","payload":{}}', /nothing handles topic 'bridge\/nothing'/],
+      [new Uint8Array([1, 2, 3]), /binary frames are not accepted/],
+    ];
+    for (const [data, pattern] of cases) {
+      const since = ws.mark();
+      ws.sendRaw(data);
+      const log = await ws.waitFor(
+        (f) => f.topic === "bridge/logging" && pattern.test((f.payload as { message: string }).message),
+        { since },
+      );
+      expect(log.payload).toMatchObject({ level: "error", namespace: "z2m:frontend" });
+    }
+    const rsp = await ws.request("device/rename", { from: "no_such_device", to: "x" });
+    expect(rsp).toMatchObject({ status: "error", error: expect.stringContaining("no_such_device") });
+  });
+
+  // the last test: the broker stays down (the world's teardown copes with that)
+  it("keeps working while the broker is down: requests and commands go through, publishes are mirrored", async () => {
+    const ws = await open();
+    await world.broker.stop();
+    const rsp = await ws.request("permit_join", { time: 5 });
+    expect(rsp).toMatchObject({ status: "ok", data: { time: 5 } });
+    const since = ws.mark();
+    ws.send({ topic: "demo_lamp/set", payload: { state: "OFF" } });
+    await ws.waitFor((f) => f.topic === "demo_lamp" && (f.payload as { state?: string }).state === "OFF", { since });
+    await ws.request("permit_join", { time: 0 });
+  });
+});
