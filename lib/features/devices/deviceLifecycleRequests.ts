@@ -45,7 +45,8 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
       }
       return device;
     }
-    if (p.last !== undefined && p.last !== false) {
+    // WindFront sends `last: null` (its undefined) with every rename
+    if (p.last !== undefined && p.last !== null && p.last !== false) {
       throw new BridgeError("INVALID_PAYLOAD", "Invalid payload: 'last' must be true or false");
     }
     return findDevice(ctx.zigbee, requireKey(p, "from", '"0x00124b0001020304" or "kitchen_lamp"'));

@@ -52,6 +52,18 @@ describe("frontend WebSocket API", () => {
     await ws.request("permit_join", { time: 0 });
   });
 
+  it("takes WindFront's permit join payload: `device: null` (its undefined sent as null) means every router", async () => {
+    const ws = await open();
+    expect(await ws.request("permit_join", { time: 12, device: null })).toMatchObject({
+      status: "ok",
+      data: { time: 12 },
+    });
+    expect(await ws.request("permit_join", { time: 0, device: null })).toMatchObject({
+      status: "ok",
+      data: { time: 0 },
+    });
+  });
+
   it("turns the lamp off from the WebSocket: the state comes back on both sides", async () => {
     const ws = await open();
     const since = world.mqtt.mark();
