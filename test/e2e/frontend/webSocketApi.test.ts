@@ -1,3 +1,5 @@
+import { request as httpRequest } from "node:http";
+import { brotliDecompressSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../support/broker.js";
 import { BASE, json, useBridgeWorld } from "../support/bridgeWorld.js";
@@ -7,6 +9,59 @@ import { connectWs, type WsTestClient } from "./wsClient.js";
 const port = await freePort();
 const world = useBridgeWorld({ config: frontendConfig(port, {}, { advanced: { last_seen: "ISO_8601" } }) });
 const url = `ws://127.0.0.1:${port}/api`;
+
+/** A GET with exactly these headers (fetch would add Accept-Encoding and normalise the path). */
+function get(path: string, headers: Record<string, string> = {}, method = "GET") {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("frontend HTTP server", () => {
+  it("serves WindFront's index.html uncached, brotli when accepted, plain otherwise", async () => {
+    const plain = await get("/");
+    expect(plain.status).toBe(200);
+    expect(plain.headers["content-type"]).toBe("text/html;charset=utf-8");
+    expect(plain.headers["cache-control"]).toBe("no-store");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.toString()).toMatch(/<html/i);
+    const br = await get("/", { "Accept-Encoding": "gzip, br" });
+    expect(br.headers).toMatchObject({
+      "content-encoding": "br",
+      vary: "Accept-Encoding",
+      "cache-control": "no-store",
+    });
+    expect(brotliDecompressSync(br.body)).toEqual(plain.body);
+
+    const asset = /src="\.?\/?(assets\/[^"]+\.js)"/.exec(plain.body.toString())?.[1];
+    expect(asset).toBeDefined();
+    const js = await get(`/${asset}`, { "Accept-Encoding": "br" });
+    expect(js.status).toBe(200);
+    expect(js.headers).toMatchObject({ "content-type": "text/javascript", "content-encoding": "br" });
+    expect(js.headers["cache-control"]).toBeUndefined();
+  });
+
+  it("answers 404 for what is not there, 405 for other methods, and never serves the data directory", async () => {
+    expect((await get("/no/such/file.js")).status).toBe(404);
+    expect((await get("/", {}, "POST")).status).toBe(405);
+    for (const path of [
+      "/device_icons/../configuration.yaml",
+      "/device_icons/%2e%2e/configuration.yaml",
+      "/device_icons/..%2fconfiguration.yaml",
+      "/../configuration.yaml",
+    ]) {
+      const r = await get(path);
+      expect(r.status, path).toBe(404);
+      expect(r.body.toString()).not.toMatch(/network_key/);
+    }
+  });
+});
 
 describe("frontend WebSocket API", () => {
   const clients: WsTestClient[] = [];
