@@ -113,7 +113,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the web UI in Chromium", { timeout: 60_000 }, (
       await page.locator("option", { hasText: name }).first().waitFor({ state: "attached" });
     }
     await page.waitForTimeout(1500); // let the force layout settle before the picture (not an assertion)
-    await page.locator('[data-tip="Fit view"]').click();
+    await page.locator('[data-tip="Zoom out"]').click();
     await page.waitForTimeout(1000);
     await screenshot(page, "network-map");
   });

@@ -174,6 +174,18 @@ describe("frontend WebSocket API", () => {
     expect(rsp).toMatchObject({ status: "error", error: expect.stringContaining("no_such_device") });
   });
 
+  it("on stop tells its clients the bridge is offline and closes them; after a restart the port serves again", async () => {
+    const ws = await open();
+    await ws.waitFor((f) => f.topic === "demo_plug");
+    const since = ws.mark();
+    await world.restart();
+    const offline = await ws.waitFor((f) => f.topic === "bridge/state", { since });
+    expect(offline.payload).toEqual({ state: "offline" });
+    expect((await ws.closed).code).toBe(1006); // terminated, as zigbee2mqtt does
+    const again = await open();
+    expect((await again.waitFor((f) => f.topic === "bridge/state")).payload).toEqual({ state: "online" });
+  });
+
   // the last test: the broker stays down (the world's teardown copes with that)
   it("keeps working while the broker is down: requests and commands go through, publishes are mirrored", async () => {
     const ws = await open();
