@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { get as httpGet, type IncomingMessage, type Server } from "node:http";
 import { get as httpsGet } from "node:https";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeServer, createFrontendServer, listen } from "../../../lib/features/frontend/httpServer.js";
 import { normalizeBaseUrl, uiRequestHandler } from "../../../lib/features/frontend/staticFiles.js";
+import { uiPackageDir } from "../../../lib/features/frontend/uiPackage.js";
 import type { FrontendSettings } from "../../../lib/settings/types.js";
 import { removeDir, tempDir } from "../../e2e/support/herdsmanWorld.js";
 import { makeTestCertificates, tools } from "../../support/tls.js";
@@ -47,6 +48,11 @@ async function start(s: FrontendSettings, uiDir: string | null = ui) {
 }
 
 describe("frontend server", () => {
+  it("finds WindFront's files, and refuses a package that is not a zigbee2mqtt UI", async () => {
+    expect(existsSync(join(await uiPackageDir("zigbee2mqtt-windfront"), "index.html"))).toBe(true);
+    await expect(uiPackageDir("left-pad")).rejects.toThrow(/is not one of zigbee2mqtt-windfront, zigbee2mqtt-frontend/);
+  });
+
   it("normalises base_url", () => {
     expect(["/", "", "/z2m", "/z2m/", "z2m"].map(normalizeBaseUrl)).toEqual(["", "", "/z2m", "/z2m", "/z2m"]);
   });
