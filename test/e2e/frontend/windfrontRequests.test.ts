@@ -109,6 +109,15 @@ describe("WindFront's requests over the WebSocket API", () => {
     expect(await ok("backup", {})).toMatchObject({ zip: expect.any(String) });
   });
 
+  it("interview, install code, and remove (WindFront's remove dialog sends clear_cache too)", async () => {
+    await ok("device/interview", { id: PLUG });
+    await ok("install_code/add", { value: "0017880104e45517|83FED3407A939723A5C639B26916D505C3B5" });
+    expect(await ok("device/remove", { id: REMOTE, force: true, block: false, clear_cache: false })).toMatchObject({
+      id: REMOTE,
+      force: true,
+    });
+  });
+
   it("what has no implementation yet (OTA, actions, converters, extensions) answers with a clear error", async () => {
     ws ??= await connectWs(`ws://127.0.0.1:${port}/api`);
     for (const [name, payload] of [
