@@ -133,6 +133,26 @@ describe.skipIf(!HAVE_CHROMIUM)("the web UI in Chromium", { timeout: 60_000 }, (
     });
   });
 
+  it("every other page renders from what the bridge publishes", async () => {
+    const pages: Array<[string, string]> = [
+      ["dashboard", "demo_lamp"],
+      ["groups", "Create group"],
+      ["ota", "Check selected"],
+      ["settings", "zigbee-herdsman-converters version"],
+      ["logs", "Logs limit"],
+      ["bindings", "Bind selected"],
+      ["reporting", "Edit selected"],
+      ["touchlink", "Philips Hue reset"],
+    ];
+    for (const [route, marker] of pages) {
+      await page.goto(`${UI}#/${route}`);
+      await page.getByText(marker).first().waitFor({ timeout: 20_000 });
+    }
+    await page.goto(`${UI}#/settings`);
+    await page.getByText("zigbee-herdsman-converters version").waitFor();
+    await screenshot(page, "settings-about");
+  });
+
   it("raised no page errors", () => {
     expect(errors).toEqual([]);
   });
