@@ -108,23 +108,25 @@ export class Controller {
     requests.register(permitJoinRequests(ctx));
     const publications = new BridgePublications(ctx, (l) => this.logger.onLog(l));
     this.configure = new Configure(ctx);
-    const extra = createFeatures(ctx, {
-      publisher: entityPublisher,
-      configure: this.configure,
-      publications,
-      restart: () => this.scheduleRestart(),
-      mqttStats: () => mqtt.stats,
-    });
-    for (const m of extra.requests) requests.register(m);
-    this.features = [new Receive(ctx, entityPublisher), publications, this.configure, ...extra.features];
-    for (const f of this.features) await f.start?.();
-
     const router = new TopicRouter(base, {
       request: (name, payload) => void requests.handle(name, payload),
       setGet: (req) => void setGet.handle(req),
       isEntity: (name) => zigbee.resolveEntity(name) !== undefined,
     });
     router.setNames(entityNames(zigbee));
+    const extra = await createFeatures(ctx, {
+      publisher: entityPublisher,
+      configure: this.configure,
+      publications,
+      restart: () => this.scheduleRestart(),
+      mqttStats: () => mqtt.stats,
+      route: (topic, payload) => router.route(topic, payload),
+      onPublish: (tap) => mqtt.onPublish((topic, payload, o) => tap(topic, payload, o.retain === true)),
+    });
+    for (const m of extra.requests) requests.register(m);
+    this.features = [new Receive(ctx, entityPublisher), publications, this.configure, ...extra.features];
+    for (const f of this.features) await f.start?.();
+
     mqtt.onMessage((topic, payload) => {
       try {
         if (!router.route(topic, payload)) this.logger.debug(() => `No handler for topic '${topic}'`, "z2m:mqtt");

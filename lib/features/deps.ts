@@ -19,4 +19,11 @@ export interface FeatureDeps {
   restart(): void;
   /** the MQTT client's live counters (the controller passes `() => mqtt.stats`) */
   mqttStats?: () => MqttStatsView;
+  /** hands a message to the topic router as if it came from the broker; false when no handler takes its topic */
+  route?: (topic: string, payload: Buffer) => boolean;
+  /** sees every publish (full topic), connected or not; returns the function that removes the tap */
+  onPublish?: (tap: PublishTap) => () => void;
 }
+
+/** A publish as the bridge made it: the full topic, the payload, whether it asked for retain. */
+export type PublishTap = (topic: string, payload: string | Buffer, retain: boolean) => void;

@@ -161,7 +161,7 @@ function flatten(o: EntityState, prefix = ""): Array<[string, unknown]> {
   return out;
 }
 
-function localIso(d: Date): string {
+export function localIso(d: Date): string {
   const off = -d.getTimezoneOffset();
   const sign = off >= 0 ? "+" : "-";
   const pad = (n: number) => String(Math.floor(Math.abs(n))).padStart(2, "0");

@@ -11,16 +11,21 @@ import { networkRequests } from "./network/networkRequests.js";
 
 /**
  * The optional capabilities and request modules, in one list so that the controller stays small. Each area adds
- * its feature classes and request module here.
+ * its feature classes and request module here. A feature's constructor runs before any feature starts.
  */
-export function createFeatures(
+export async function createFeatures(
   ctx: BridgeContext,
   deps: FeatureDeps,
-): { features: Feature[]; requests: RequestModule[] } {
+): Promise<{ features: Feature[]; requests: RequestModule[] }> {
   const features: Feature[] = [];
   features.push(new Availability(ctx), new Health(ctx, deps.mqttStats));
   features.push(new GroupState(ctx, deps.publisher));
   if (ctx.settings.get().homeassistant.enabled) features.push(new HomeAssistant(ctx, deps));
+  if (ctx.settings.get().frontend.enabled) {
+    // the web UI (HTTP server, WebSocket API) is loaded only when enabled
+    const { Frontend } = await import("./frontend/frontend.js");
+    features.push(new Frontend(ctx, deps));
+  }
   const requests: RequestModule[] = [deviceRequests(ctx, deps), groupRequests(ctx, deps), networkRequests(ctx, deps)];
   return { features, requests };
 }

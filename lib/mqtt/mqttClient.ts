@@ -37,6 +37,8 @@ export interface PublishOptions {
 export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
 export type ConnectHandler = (sessionPresent: boolean) => void;
 export type DisconnectHandler = () => void;
+/** Sees every publish the bridge makes (topic, payload, the options it asked for), connected or not. */
+export type PublishHandler = (topic: string, payload: string | Buffer, options: PublishOptions) => void;
 export interface MqttStats {
   received: number;
   published: number;
@@ -71,6 +73,7 @@ export class MqttClient {
   private readonly messageHandlers = new Set<MessageHandler>();
   private readonly connectHandlers = new Set<ConnectHandler>();
   private readonly disconnectHandlers = new Set<DisconnectHandler>();
+  private readonly publishHandlers = new Set<PublishHandler>();
   private onlineSubscriptions: string[] | undefined;
   private everConnected = false;
   private closing = false;
@@ -163,6 +166,15 @@ export class MqttClient {
     return () => this.disconnectHandlers.delete(handler);
   }
 
+  /**
+   * Every publish that passed the topic and size checks, before the connection is looked at: a tap (the web UI's
+   * WebSocket mirror) sees what the bridge publishes even while the broker is away.
+   */
+  onPublish(handler: PublishHandler): () => void {
+    this.publishHandlers.add(handler);
+    return () => this.publishHandlers.delete(handler);
+  }
+
   async subscribe(topics: string[], qos: QoS = 1): Promise<void> {
     for (const topic of topics) assertTopicFilter(topic);
     if (topics.length === 0) return;
@@ -202,6 +214,7 @@ export class MqttClient {
     const qos = options.qos ?? 0;
     // mqtt.maximum_packet_size is what we accept (MQTT 5 tells the broker); what we send is bounded by the protocol
     assertPacketSize(topic, payload, qos, MQTT_MAX_PACKET_SIZE);
+    if (this.publishHandlers.size > 0) this.callAll(this.publishHandlers, (h) => h(topic, payload, options));
     const sendOptions: IClientPublishOptions = {
       qos,
       retain: this.settings.force_disable_retain ? false : (options.retain ?? false),

@@ -70,7 +70,7 @@ function definitionJson(d: BridgeDevice): PreSerialized {
     vendor: def.vendor,
     description: def.description,
     supports_ota: def.ota !== undefined && def.ota !== false,
-    icon: (def as { icon?: string }).icon,
+    icon: deviceIcon(d),
   };
   const options = def.options ?? [];
   const key = JSON.stringify([head, options]);
@@ -85,6 +85,14 @@ function definitionJson(d: BridgeDevice): PreSerialized {
     byRest.set(key, json);
   }
   return json;
+}
+
+/** The device's `icon` option (e.g. `device_icons/<md5>.png`, saved from the UI), else its definition's. */
+function deviceIcon(d: BridgeDevice): string | undefined {
+  const icon = (d.options as { icon?: unknown }).icon ?? (d.definition as { icon?: unknown } | undefined)?.icon;
+  if (typeof icon !== "string" || icon.length === 0) return undefined;
+  const safe = (v: string | undefined) => (v ?? "").replace(/\?|&|[^a-z\d\- _./:]/gi, "-");
+  return icon.replace("$zigbeeModel", safe(d.zh.modelID)).replace("$model", safe(d.definition?.model));
 }
 
 /** One entry of `bridge/groups`. */

@@ -25,7 +25,8 @@ export function permitJoinRequests(ctx: BridgeContext): RequestModule {
         );
       }
       let device: BridgeDevice | undefined;
-      if (deviceKey !== undefined) {
+      // null is "no device" too: WindFront sends its undefined fields as null
+      if (deviceKey !== undefined && deviceKey !== null) {
         const e = typeof deviceKey === "string" ? ctx.zigbee.resolveEntity(deviceKey) : undefined;
         if (!(e instanceof BridgeDevice))
           throw new BridgeError("UNKNOWN_ENTITY", `Device '${String(deviceKey)}' does not exist`);

@@ -3,6 +3,7 @@ import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
 import { type RequestModule, requireObject } from "../bridge/requests.js";
 import type { BridgeContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
+import { saveIconDataUrl } from "../frontend/deviceIcons.js";
 import {
   findDevice,
   keyOrField,
@@ -44,7 +45,8 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
       }
       return device;
     }
-    if (p.last !== undefined && p.last !== false) {
+    // WindFront sends `last: null` (its undefined) with every rename
+    if (p.last !== undefined && p.last !== null && p.last !== false) {
       throw new BridgeError("INVALID_PAYLOAD", "Invalid payload: 'last' must be true or false");
     }
     return findDevice(ctx.zigbee, requireKey(p, "from", '"0x00124b0001020304" or "kitchen_lamp"'));
@@ -105,6 +107,8 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
       const id = requireKey(p, "id", '"kitchen_lamp"');
       const options = requireObject(p.options, example);
       const device = findDevice(ctx.zigbee, id);
+      // an icon sent as a data URL (WindFront's image localiser) is saved under device_icons/
+      if (options.icon !== undefined) options.icon = saveIconDataUrl(ctx.settings.dataDir, options.icon);
       if ("friendly_name" in options && options.friendly_name !== device.name) {
         throw new BridgeError("INVALID_PAYLOAD", "Use bridge/request/device/rename to change a device's friendly_name");
       }
