@@ -1,28 +1,32 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { connectTestClient } from "../../support/mqttTestClient.js";
+import { retainedOn } from "../../support/mqttTestClient.js";
 import { BASE, json, request, useBridgeWorld } from "../support/bridgeWorld.js";
 
-/** group/add, group/options, group/rename, group/remove through MQTT → bridge → herdsman → virtual coordinator. */
-describe("group administration", () => {
+/**
+ * group/add, group/options, group/rename, group/remove through MQTT → bridge → herdsman → virtual coordinator.
+ * A sequence: the steps follow one set of groups from creation to removal, each step on what the one before made.
+ */
+describe("group administration, in steps (add → refuse → options → rename → remove)", () => {
   const world = useBridgeWorld();
   let lamp: string;
   const herdsmanGroup = (id: number) => world.bridge.controller.zigbee.controller.getGroupByID(id);
   const settingsGroups = () => world.bridge.settings.get().groups;
-  /** the first bridge/groups published from message index `from` on that lists these group names */
+  /** the first bridge/groups published from the mark `from` on that lists these group names */
   const groupsAfter = (from: number, names: string[]) =>
-    world.mqtt.waitForMessage((m) => {
-      if (m.topic !== `${BASE}/bridge/groups` || world.mqtt.messages.indexOf(m) < from) return false;
-      const list = JSON.parse(m.payload) as Array<{ friendly_name: string }>;
-      return JSON.stringify(list.map((g) => g.friendly_name)) === JSON.stringify(names);
-    });
+    world.mqtt.waitForMessage(
+      (m) => {
+        if (m.topic !== `${BASE}/bridge/groups`) return false;
+        const list = JSON.parse(m.payload) as Array<{ friendly_name: string }>;
+        return JSON.stringify(list.map((g) => g.friendly_name)) === JSON.stringify(names);
+      },
+      { since: from },
+    );
 
   /** a request with a plain-string payload (no transaction): the first response after it */
   const requestString = async (name: string, body: string) => {
-    const from = world.mqtt.messages.length;
+    const since = world.mqtt.mark();
     await world.mqtt.publish(`${BASE}/bridge/request/${name}`, body);
-    const m = await world.mqtt.waitForMessage(
-      (r) => r.topic === `${BASE}/bridge/response/${name}` && world.mqtt.messages.indexOf(r) >= from,
-    );
+    const m = await world.mqtt.waitForMessage(`${BASE}/bridge/response/${name}`, { since });
     return json(m.payload);
   };
 
@@ -30,7 +34,8 @@ describe("group administration", () => {
     lamp = world.bridge.simulator.device("bulb").description.ieee;
   });
 
-  it("group/add creates the group in herdsman and the settings, with a free id or the one given", async () => {
+  it("1. group/add creates the group in herdsman and the settings, with a free id or the one given", async () => {
+    const from = world.mqtt.mark();
     expect(await request(world.mqtt, "group/add", { friendly_name: "living_room" })).toMatchObject({
       status: "ok",
       data: { friendly_name: "living_room", id: 1 },
@@ -42,10 +47,10 @@ describe("group administration", () => {
     });
     expect([herdsmanGroup(1), herdsmanGroup(2), herdsmanGroup(7)].every(Boolean)).toBe(true);
     expect(settingsGroups()["7"]).toMatchObject({ friendly_name: "hall" });
-    await groupsAfter(0, ["living_room", "kitchen", "hall"]);
+    await groupsAfter(from, ["living_room", "kitchen", "hall"]);
   });
 
-  it("group/add refuses a used name or id, a device's name and a bad payload, creating nothing", async () => {
+  it("2. group/add refuses a used name or id, a device's name and a bad payload, creating nothing", async () => {
     const before = JSON.stringify(settingsGroups());
     const cases: Array<[Record<string, unknown> | string, RegExp]> = [
       [{ friendly_name: "living_room" }, /used by another group/],
@@ -63,7 +68,7 @@ describe("group administration", () => {
     expect(herdsmanGroup(3)).toBeUndefined();
   });
 
-  it("group/options changes options and says when a restart is needed; bad options change nothing", async () => {
+  it("3. group/options changes options and says when a restart is needed; bad options change nothing", async () => {
     const r = await request(world.mqtt, "group/options", { id: "living_room", options: { retain: true } });
     expect(r).toMatchObject({
       status: "ok",
@@ -82,19 +87,24 @@ describe("group administration", () => {
     expect(settingsGroups()["1"]).not.toHaveProperty("qos");
   });
 
-  it("group/rename clears the old retained topic and republishes the state under the new name", async () => {
+  it("4. group/rename clears the old retained topic and republishes the state under the new name", async () => {
     await request(world.mqtt, "group/members/add", { group: "living_room", device: lamp });
+    const on = world.mqtt.mark();
     await world.mqtt.publish(`${BASE}/living_room/set`, JSON.stringify({ state: "ON" }));
-    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/living_room` && m.retain === false && m.payload !== "");
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/living_room` && json(m.payload).state === "ON", {
+      since: on,
+    });
+    const renamed = world.mqtt.mark();
     const r = await request(world.mqtt, "group/rename", { from: "living_room", to: "lounge" });
     expect(r).toMatchObject({ status: "ok", data: { from: "living_room", to: "lounge", homeassistant_rename: false } });
     expect(settingsGroups()["1"]).toMatchObject({ friendly_name: "lounge" });
-    const fresh = await connectTestClient(world.broker.url);
-    await fresh.subscribe(`${BASE}/living_room`);
-    await fresh.subscribe(`${BASE}/lounge`);
-    expect(json((await fresh.waitForMessage(`${BASE}/lounge`)).payload)).toMatchObject({ state: "ON" });
-    expect(fresh.received(`${BASE}/living_room`)).toEqual([]);
-    await fresh.end();
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/lounge` && json(m.payload).state === "ON", {
+      since: renamed,
+    });
+    const [lounge, ...more] = await retainedOn(world.broker.url, `${BASE}/lounge`);
+    expect(more).toEqual([]);
+    expect(json(lounge?.payload ?? "{}")).toMatchObject({ state: "ON" });
+    expect(await retainedOn(world.broker.url, `${BASE}/living_room`)).toEqual([]);
     const taken = await request(world.mqtt, "group/rename", { from: "lounge", to: "kitchen" });
     expect(taken).toMatchObject({
       status: "error",
@@ -104,15 +114,16 @@ describe("group administration", () => {
     expect(missing).toMatchObject({ status: "error", error: "Group 'attic' does not exist" });
   });
 
-  it("group/remove takes the group off its members, out of herdsman and the settings, and clears its state", async () => {
+  it("5. group/remove takes the group off its members, out of herdsman and the settings, and clears its state", async () => {
     expect(world.bridge.simulator.device("bulb").groups.list(1)).toEqual([1]);
-    const from = world.mqtt.messages.length;
+    const from = world.mqtt.mark();
     const r = await request(world.mqtt, "group/remove", { id: "lounge" });
     expect(r).toMatchObject({ status: "ok", data: { id: "lounge", force: false } });
     expect(world.bridge.simulator.device("bulb").groups.list(1)).toEqual([]);
     expect(herdsmanGroup(1)).toBeUndefined();
     expect(settingsGroups()).not.toHaveProperty("1");
-    expect(world.mqtt.received(`${BASE}/lounge`).at(-1)).toMatchObject({ payload: "" });
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/lounge` && m.payload === "", { since: from });
+    expect(await retainedOn(world.broker.url, `${BASE}/lounge`)).toEqual([]);
     expect((await requestString("group/remove", "kitchen")).data).toEqual({ id: "kitchen", force: false });
     expect((await request(world.mqtt, "group/remove", { id: 7, force: true })).data).toEqual({ id: 7, force: true });
     const gone = await request(world.mqtt, "group/remove", { id: "lounge" });

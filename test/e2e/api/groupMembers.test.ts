@@ -4,21 +4,24 @@ import { waitFor } from "../support/herdsmanWorld.js";
 
 type GroupJson = { id: number; friendly_name: string; members: Array<{ ieee_address: string; endpoint: number }> };
 
-/** group/members/add, /remove, /remove_all: the simulated device's group table and herdsman's database agree. */
-describe("group members", () => {
+/**
+ * group/members/add, /remove, /remove_all: the simulated device's group table and herdsman's database agree.
+ * A sequence: each step works on the memberships the step before left.
+ */
+describe("group members, in steps (add → refuse → remove → remove_all)", () => {
   const world = useBridgeWorld();
   let lamp: string;
   let plug: string;
   const table = (name: string) => world.bridge.simulator.device(name).groups.list(1);
   const herdsmanMembers = (id: number) =>
     world.bridge.controller.zigbee.controller.getGroupByID(id)?.members.map((e) => e.deviceIeeeAddress);
-  /** the first bridge/groups published from message index `from` on where `pred` holds */
+  /** the first bridge/groups published from the mark `from` on where `pred` holds */
   const groupsAfter = (from: number, pred: (groups: GroupJson[]) => boolean) =>
     world.mqtt.waitForMessage(
-      (m) =>
-        m.topic === `${BASE}/bridge/groups` &&
-        world.mqtt.messages.indexOf(m) >= from &&
-        pred(JSON.parse(m.payload) as GroupJson[]),
+      (m) => m.topic === `${BASE}/bridge/groups` && pred(JSON.parse(m.payload) as GroupJson[]),
+      {
+        since: from,
+      },
     );
 
   beforeAll(async () => {
@@ -28,8 +31,8 @@ describe("group members", () => {
     await request(world.mqtt, "group/add", { friendly_name: "everything", id: 11 });
   });
 
-  it("members/add puts the device's endpoint in the group on the device, in herdsman and in bridge/groups", async () => {
-    const from = world.mqtt.messages.length;
+  it("1. members/add puts the device's endpoint in the group on the device, in herdsman and in bridge/groups", async () => {
+    const from = world.mqtt.mark();
     const r = await request(world.mqtt, "group/members/add", { group: "downstairs", device: lamp, endpoint: 1 });
     expect(r).toMatchObject({ status: "ok", data: { device: lamp, group: "downstairs", endpoint: 1 } });
     expect((await request(world.mqtt, "group/members/add", { group: 11, device: lamp })).status).toBe("ok");
@@ -42,7 +45,7 @@ describe("group members", () => {
     expect(groups.find((g) => g.id === 10)?.members).toEqual([{ ieee_address: lamp, endpoint: 1 }]);
   });
 
-  it("members/add refuses an unknown group, device or endpoint and a bad payload", async () => {
+  it("2. members/add refuses an unknown group, device or endpoint and a bad payload", async () => {
     const cases: Array<[Record<string, unknown>, string | RegExp]> = [
       [{ group: "attic", device: lamp }, "Group 'attic' does not exist"],
       [{ group: "downstairs", device: "no_such_lamp" }, "Device 'no_such_lamp' does not exist"],
@@ -57,7 +60,7 @@ describe("group members", () => {
     expect(herdsmanMembers(10)).toEqual([lamp]);
   });
 
-  it("members/remove takes the endpoint out of the group; a non-member is an error", async () => {
+  it("3. members/remove takes the endpoint out of the group; a non-member is an error", async () => {
     const r = await request(world.mqtt, "group/members/remove", { group: "downstairs", device: lamp });
     expect(r).toMatchObject({ status: "ok", data: { device: lamp, group: "downstairs", endpoint: 1 } });
     expect(table("bulb")).toEqual([11]);
@@ -71,9 +74,9 @@ describe("group members", () => {
     expect(unknown).toMatchObject({ status: "error", error: "Device 'ghost' does not exist" });
   });
 
-  it("members/remove_all empties the device's group table and takes it out of every group", async () => {
+  it("4. members/remove_all empties the device's group table and takes it out of every group", async () => {
     await request(world.mqtt, "group/members/add", { group: "downstairs", device: lamp });
-    const from = world.mqtt.messages.length;
+    const from = world.mqtt.mark();
     const r = await request(world.mqtt, "group/members/remove_all", { device: lamp });
     expect(r).toMatchObject({ status: "ok", data: { device: lamp, endpoint: 1 } });
     // removeAll goes out without waiting for the device's answer (as herdsman sends it)
