@@ -126,7 +126,7 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
       ["device/binds/clear", { target: "nope" }, "Device 'nope' does not exist"],
     ];
     for (const [name, payload, error] of cases) {
-      world.mqtt.clear(); // a plain-string request has no transaction to match its response by
+      // a plain-string request has no transaction: request() matches only an answer published after it
       const r = await request(world.mqtt, name, payload);
       expect(r.status, `${name} ${JSON.stringify(payload)}`).toBe("error");
       expect(r.error).toMatch(error);
