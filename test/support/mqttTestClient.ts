@@ -45,6 +45,7 @@ export interface TestClient {
    * look-back: use it only for messages that must be there already, e.g. after a later marker arrived).
    */
   received(match: MessageMatch, since?: number): ReceivedMessage[];
+  /** Forgets the messages received so far (to save memory; marks stay valid, forgotten messages never match). */
   clear(): void;
   end(): Promise<void>;
 }
