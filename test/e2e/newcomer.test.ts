@@ -85,8 +85,12 @@ describe("newcomer path: fresh clone, npm ci, npm start", () => {
     await mqtt.subscribe("zigbee2mqtt/demo_lamp");
     await waitFor(() => /Interview of 'demo_lamp' successful/.test(out), 20_000, "the demo lamp paired");
     for (const state of ["OFF", "ON"]) {
+      const since = mqtt.mark();
       await mqtt.publish("zigbee2mqtt/demo_lamp/set", JSON.stringify({ state }));
-      const live = await mqtt.waitForMessage((m) => !m.retain && JSON.parse(m.payload).state === state, 10_000);
+      const live = await mqtt.waitForMessage((m) => !m.retain && JSON.parse(m.payload).state === state, {
+        since,
+        timeoutMs: 10_000,
+      });
       expect(JSON.parse(live.payload).state).toBe(state);
     }
     console.log(`[newcomer] npm start → lamp answered in ${Date.now() - t0} ms`);

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { isBrokerListening, startEmbeddedBroker } from "../../lib/mqtt/embeddedBroker.js";
+import { startEmbeddedBroker } from "../../lib/mqtt/embeddedBroker.js";
 import type { Logger } from "../../lib/util/logger.js";
 
 export type BrokerKind = "mosquitto" | "aedes";
@@ -55,14 +55,26 @@ export function findExecutable(name: string, extra: string[] = ["/usr/sbin", "/u
   return undefined;
 }
 
-async function waitListening(url: string, isAlive: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive()) throw new Error("broker process exited");
-    if (await isBrokerListening(url, 200)) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`broker at ${url} did not accept connections within ${timeoutMs} ms`);
+/** Resolves when mosquitto logs that it is running (after opening its listeners); rejects if it exits first. */
+function waitRunning(proc: ChildProcess, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (/mosquitto version \S+ running/.test(seen)) done();
+    };
+    const onExit = () => done(new Error("broker process exited"));
+    const timer = setTimeout(() => done(new Error(`it did not say it was running within ${timeoutMs} ms`)), timeoutMs);
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      proc.stderr?.off("data", onData);
+      proc.off("exit", onExit);
+      if (error) reject(error);
+      else resolve();
+    };
+    proc.stderr?.on("data", onData);
+    proc.once("exit", onExit);
+  });
 }
 
 const running = new Set<ChildProcess>();
@@ -91,6 +103,7 @@ export async function startMosquitto(binary: string, options: MosquittoOptions =
     "log_dest stderr",
     "log_type error",
     "log_type warning",
+    "log_type information", // "mosquitto version … running": the listeners are open
     // as root, mosquitto 2 drops to user "mosquitto", which cannot read our 0700 temp dir
     ...(process.getuid?.() === 0 ? ["user root"] : []),
   ];
@@ -108,7 +121,7 @@ export async function startMosquitto(binary: string, options: MosquittoOptions =
     });
     proc.once("exit", () => running.delete(proc));
     try {
-      await waitListening(url, () => proc.exitCode === null && proc.signalCode === null);
+      await waitRunning(proc);
     } catch (error) {
       proc.kill("SIGKILL");
       throw new Error(`mosquitto failed to start on port ${port}: ${(error as Error).message}\n${stderr}`);

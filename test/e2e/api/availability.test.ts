@@ -36,44 +36,61 @@ describe("availability", () => {
   it("every device and the group are online, retained, for a client that subscribes later", async () => {
     const late = await connectTestClient(world.broker.url);
     try {
+      const since = late.mark();
       await late.subscribe(`${BASE}/+/availability`);
       for (const name of ["bulb", "sensor", "remote", "plug"]) {
-        const m = await late.waitForMessage(topic(bridge.simulator.device(name).description.ieee), 5000);
+        const m = await late.waitForMessage(topic(bridge.simulator.device(name).description.ieee), { since });
         expect({ payload: m.payload, retain: m.retain }).toEqual({ payload: ONLINE, retain: true });
       }
-      expect((await late.waitForMessage(topic("plugs"), 5000)).payload).toBe(ONLINE);
+      expect((await late.waitForMessage(topic("plugs"), { since })).payload).toBe(ONLINE);
     } finally {
       await late.end();
     }
   });
 
   it("a silent plug goes offline (and its group with it); back online when it answers again", async () => {
-    mqtt.clear();
+    const silent = mqtt.mark();
     bridge.simulator.setSilent("plug", true);
-    await mqtt.waitForMessage((m) => m.topic === topic(plug) && m.payload === OFFLINE, 10_000);
-    await mqtt.waitForMessage((m) => m.topic === topic("plugs") && m.payload === OFFLINE, 5000);
+    await mqtt.waitForMessage((m) => m.topic === topic(plug) && m.payload === OFFLINE, {
+      since: silent,
+      timeoutMs: 10_000,
+    });
+    await mqtt.waitForMessage((m) => m.topic === topic("plugs") && m.payload === OFFLINE, {
+      since: silent,
+      timeoutMs: 5000,
+    });
     // the bulb, pinged just as often, stays online
     const bulb = bridge.simulator.device("bulb").description.ieee;
-    expect(mqtt.received(topic(bulb)).map((m) => m.payload)).not.toContain(OFFLINE);
+    expect(mqtt.received(topic(bulb), silent).map((m) => m.payload)).not.toContain(OFFLINE);
+    const back = mqtt.mark();
     bridge.simulator.setSilent("plug", false);
-    await mqtt.waitForMessage((m) => m.topic === topic(plug) && m.payload === ONLINE, 10_000);
-    await mqtt.waitForMessage((m) => m.topic === topic("plugs") && m.payload === ONLINE, 5000);
+    await mqtt.waitForMessage((m) => m.topic === topic(plug) && m.payload === ONLINE, {
+      since: back,
+      timeoutMs: 10_000,
+    });
+    await mqtt.waitForMessage((m) => m.topic === topic("plugs") && m.payload === ONLINE, {
+      since: back,
+      timeoutMs: 5000,
+    });
   });
 
   it("a renamed device's old availability topic is cleared and the new one published", async () => {
-    mqtt.clear();
+    const since = mqtt.mark();
     const rsp = await request(mqtt, "device/rename", { from: plug, to: "kitchen_plug" });
     expect(rsp.status).toBe("ok");
-    await mqtt.waitForMessage((m) => m.topic === topic(plug) && m.payload === "" && m.retain === false, 5000);
-    const renamed = await mqtt.waitForMessage((m) => m.topic === topic("kitchen_plug"), 5000);
+    await mqtt.waitForMessage((m) => m.topic === topic(plug) && m.payload === "" && m.retain === false, {
+      since,
+      timeoutMs: 5000,
+    });
+    const renamed = await mqtt.waitForMessage(topic("kitchen_plug"), { since, timeoutMs: 5000 });
     expect(renamed.payload).toBe(ONLINE);
   });
 
   it("availability: false on a device clears its retained availability", async () => {
     const sensor = bridge.simulator.device("sensor").description.ieee;
-    mqtt.clear();
+    const since = mqtt.mark();
     const rsp = await request(mqtt, "device/options", { id: sensor, options: { availability: false } });
     expect(rsp.status).toBe("ok");
-    await mqtt.waitForMessage((m) => m.topic === topic(sensor) && m.payload === "", 5000);
+    await mqtt.waitForMessage((m) => m.topic === topic(sensor) && m.payload === "", { since, timeoutMs: 5000 });
   });
 });

@@ -16,16 +16,19 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
   const remoteBindings = () => sim("remote").bindings.map((b) => [b.clusterId, b.destination]);
   const bindingsIn = (payload: string) =>
     (JSON.parse(payload) as DeviceEntry[]).find((d) => d.ieee_address === remote)?.endpoints["1"]?.bindings;
-  /** the remote's bindings in the first bridge/devices published since message `from` that satisfies `pred` */
+  /** the remote's bindings in the first bridge/devices published since the mark `from` that satisfies `pred` */
   const publishedBindings = async (
     from: number,
     pred: (b: DeviceEntry["endpoints"][string]["bindings"]) => boolean,
   ) => {
-    const msg = await world.mqtt.waitForMessage((m) => {
-      if (m.topic !== `${BASE}/bridge/devices` || world.mqtt.messages.indexOf(m) < from) return false;
-      const list = bindingsIn(m.payload);
-      return list !== undefined && pred(list);
-    }, 5000);
+    const msg = await world.mqtt.waitForMessage(
+      (m) => {
+        if (m.topic !== `${BASE}/bridge/devices`) return false;
+        const list = bindingsIn(m.payload);
+        return list !== undefined && pred(list);
+      },
+      { since: from, timeoutMs: 5000 },
+    );
     return bindingsIn(msg.payload);
   };
 
@@ -36,7 +39,7 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
   });
 
   it("binds a remote to a bulb (the clusters both have) so its toggle switches the bulb by itself", async () => {
-    const start = world.mqtt.messages.length;
+    const start = world.mqtt.mark();
     const r = await request(world.mqtt, "device/bind", { from: remote, to: lamp });
     expect(r).toMatchObject({
       status: "ok",
@@ -59,13 +62,13 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
       list.some((b) => b.cluster === "genOnOff" && b.target.ieee_address === lamp),
     );
     const before = sim("bulb").getAttribute(1, "genOnOff", "onOff");
-    const from = world.mqtt.messages.length;
+    const from = world.mqtt.mark();
     sim("remote").press("toggle");
     const want = before === 1 ? "OFF" : "ON";
-    await world.mqtt.waitForMessage(
-      (m) => m.topic === `${BASE}/${lamp}` && world.mqtt.messages.indexOf(m) >= from && json(m.payload).state === want,
-      5000,
-    );
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${lamp}` && json(m.payload).state === want, {
+      since: from,
+      timeoutMs: 5000,
+    });
     expect(sim("bulb").getAttribute(1, "genOnOff", "onOff")).toBe(before === 1 ? 0 : 1);
 
     const u = await request(world.mqtt, "device/unbind", { from: remote, to: lamp, skip_disable_reporting: true });
@@ -79,7 +82,7 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
   });
 
   it("binds to the coordinator and to default_bind_group (listed in bridge/groups from then on)", async () => {
-    const start = world.mqtt.messages.length;
+    const start = world.mqtt.mark();
     const c = await request(world.mqtt, "device/bind", { from: remote, to: "Coordinator", clusters: ["genLevelCtrl"] });
     expect(c).toMatchObject({ status: "ok", data: { to: "Coordinator", clusters: ["genLevelCtrl"], failed: [] } });
     expect(remoteBindings()).toContainEqual([0x0008, { kind: "endpoint", ieee: coordinator, endpoint: 1 }]);
@@ -93,7 +96,7 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
     expect(remoteBindings()).toContainEqual([0x0006, { kind: "group", groupId: 901 }]);
     const groups = await world.mqtt.waitForMessage(
       (m) => m.topic === `${BASE}/bridge/groups` && m.payload.includes('"default_bind_group"'),
-      5000,
+      { since: start, timeoutMs: 5000 },
     );
     expect(JSON.parse(groups.payload)).toContainEqual(
       expect.objectContaining({ id: 901, friendly_name: "default_bind_group" }),
@@ -103,7 +106,7 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
 
   it("binds/clear removes every binding of the remote (read from the device, unbound one by one on Z-Stack)", async () => {
     expect(sim("remote").bindings.length).toBeGreaterThan(0);
-    const start = world.mqtt.messages.length;
+    const start = world.mqtt.mark();
     const r = await request(world.mqtt, "device/binds/clear", { target: remote });
     expect(r).toMatchObject({ status: "ok", data: { target: remote, ieee_list: ["0xffffffffffffffff"] } });
     expect(sim("remote").bindings).toEqual([]);
@@ -123,7 +126,7 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
       ["device/binds/clear", { target: "nope" }, "Device 'nope' does not exist"],
     ];
     for (const [name, payload, error] of cases) {
-      world.mqtt.clear(); // a plain-string request has no transaction to match its response by
+      // a plain-string request has no transaction: request() matches only an answer published after it
       const r = await request(world.mqtt, name, payload);
       expect(r.status, `${name} ${JSON.stringify(payload)}`).toBe("error");
       expect(r.error).toMatch(error);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { BASE, json, request, useBridgeWorld } from "../support/bridgeWorld.js";
-import { removeDir, tempDir } from "../support/herdsmanWorld.js";
+import { removeDir, tempDir, waitFor } from "../support/herdsmanWorld.js";
 
 const A = "0x00124b00000c0001";
 const B = "0x00124b00000c0002";
@@ -51,10 +51,17 @@ describe("device/bind: a remote bound to a group of two bulbs", () => {
   const sim = (name: string) => world.bridge.simulator.device(name);
   const onOff = (name: string) => sim(name).getAttribute(1, "genOnOff", "onOff");
   const stateAfter = (from: number, name: string, state: string) =>
-    world.mqtt.waitForMessage(
-      (m) => m.topic === `${BASE}/${name}` && world.mqtt.messages.indexOf(m) >= from && json(m.payload).state === state,
-      5000,
-    );
+    world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${name}` && json(m.payload).state === state, {
+      since: from,
+      timeoutMs: 5000,
+    });
+  /** switches both bulbs off through the bridge (a /set is answered with the state even when already off) */
+  const bothOff = async () => {
+    const from = world.mqtt.mark();
+    for (const name of ["bulb_a", "bulb_b"]) await world.mqtt.publish(`${BASE}/${name}/set`, '{"state":"OFF"}');
+    await Promise.all([stateAfter(from, "bulb_a", "OFF"), stateAfter(from, "bulb_b", "OFF")]);
+    await waitFor(() => onOff("bulb_a") === 0 && onOff("bulb_b") === 0, 5000, "both bulbs off");
+  };
 
   beforeAll(async () => {
     // the group, set up directly (group/* requests are not what this file tests)
@@ -68,6 +75,7 @@ describe("device/bind: a remote bound to a group of two bulbs", () => {
   });
 
   it("binds genOnOff and genLevelCtrl; on/off presses switch both bulbs and both states are published", async () => {
+    const bound = world.mqtt.mark();
     const r = await request(world.mqtt, "device/bind", {
       from: "remote",
       to: "lights",
@@ -90,43 +98,53 @@ describe("device/bind: a remote bound to a group of two bulbs", () => {
     ]);
     const entry = (payload: string, ieee: string) =>
       (JSON.parse(payload) as DeviceEntry[]).find((d) => d.ieee_address === ieee)?.endpoints["1"];
-    const devices = await world.mqtt.waitForMessage((m) => {
-      if (m.topic !== `${BASE}/bridge/devices`) return false;
-      const bindings = entry(m.payload, REMOTE)?.bindings ?? [];
-      return bindings.some((b) => b.target.type === "group" && b.target.id === GROUP);
-    }, 5000);
-    // the bulbs now report their state to the bridge (the remote talks to them, not to the bridge)
-    expect(entry(devices.payload, A)?.configured_reportings).toEqual(
-      expect.arrayContaining([expect.objectContaining({ cluster: "genOnOff", attribute: "onOff" })]),
+    // bridge/devices shows the binding, and the bulbs now reporting their state to the bridge (the remote talks to
+    // them, not to the bridge)
+    const reportsOnOff = (payload: string, ieee: string) =>
+      (entry(payload, ieee)?.configured_reportings ?? []).some(
+        (c) => c.cluster === "genOnOff" && c.attribute === "onOff",
+      );
+    await world.mqtt.waitForMessage(
+      (m) => {
+        if (m.topic !== `${BASE}/bridge/devices`) return false;
+        const bindings = entry(m.payload, REMOTE)?.bindings ?? [];
+        return (
+          bindings.some((b) => b.target.type === "group" && b.target.id === GROUP) &&
+          reportsOnOff(m.payload, A) &&
+          reportsOnOff(m.payload, B)
+        );
+      },
+      { since: bound, timeoutMs: 5000 },
     );
 
-    // both bulbs start off (switched locally; their reports tell the bridge)
-    let from = world.mqtt.messages.length;
-    for (const name of ["bulb_a", "bulb_b"]) sim(name).setAttribute(1, "genOnOff", "onOff", 0);
-    await Promise.all([stateAfter(from, "bulb_a", "OFF"), stateAfter(from, "bulb_b", "OFF")]);
+    // both bulbs start off
+    await bothOff();
 
-    from = world.mqtt.messages.length;
+    let from = world.mqtt.mark();
     sim("remote").press("on");
     await Promise.all([stateAfter(from, "bulb_a", "ON"), stateAfter(from, "bulb_b", "ON")]);
     expect([onOff("bulb_a"), onOff("bulb_b")]).toEqual([1, 1]);
 
-    from = world.mqtt.messages.length;
+    from = world.mqtt.mark();
     sim("remote").press("off");
     await Promise.all([stateAfter(from, "bulb_a", "OFF"), stateAfter(from, "bulb_b", "OFF")]);
     expect([onOff("bulb_a"), onOff("bulb_b")]).toEqual([0, 0]);
   });
 
   it("unbind removes the group binding and turns the bulbs' reporting off again; presses then reach no bulb", async () => {
+    const b = await request(world.mqtt, "device/bind", { from: "remote", to: "lights", clusters: ["genOnOff"] });
+    expect(b).toMatchObject({ status: "ok", data: { failed: [] } });
+    await bothOff();
     const r = await request(world.mqtt, "device/unbind", { from: "remote", to: GROUP, clusters: ["genOnOff"] });
     expect(r).toMatchObject({ status: "ok", data: { clusters: ["genOnOff"], failed: [] } });
     expect(sim("remote").bindings.filter((b) => b.clusterId === 0x0006 && b.destination.kind === "group")).toEqual([]);
     const bulb = world.bridge.controller.zigbee.device(A)?.zh.getEndpoint(1);
     expect(bulb?.configuredReportings.filter((c) => c.cluster.name === "genOnOff")).toEqual([]);
+    const pressed = world.mqtt.mark();
     sim("remote").press("on");
-    const action = await world.mqtt.waitForMessage(
-      (m) => m.topic === `${BASE}/remote` && json(m.payload).action === "on",
-    );
-    expect(action).toBeDefined();
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/remote` && json(m.payload).action === "on", {
+      since: pressed,
+    });
     expect([onOff("bulb_a"), onOff("bulb_b")]).toEqual([0, 0]);
   });
 

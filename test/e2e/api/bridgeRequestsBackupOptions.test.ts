@@ -35,12 +35,13 @@ describe("bridge requests: backup and options", () => {
   });
 
   it("options: log_level applies at once, without a restart; bridge/info and configuration.yaml follow", async () => {
-    mqtt.clear();
+    const since = mqtt.mark();
     const rsp = await request(mqtt, "options", { options: { advanced: { log_level: "debug" } } });
     expect(rsp).toMatchObject({ status: "ok", data: { restart_required: false } });
     expect(bridge.controller.logger.getLevel()).toBe("debug");
     const info = await mqtt.waitForMessage(
       (m) => m.topic === `${BASE}/bridge/info` && json(m.payload).log_level === "debug",
+      { since },
     );
     expect(json(info.payload).restart_required).toBe(false);
     expect(readFileSync(join(world.dir, "configuration.yaml"), "utf8")).toMatch(/log_level: debug/);
@@ -49,10 +50,12 @@ describe("bridge requests: backup and options", () => {
   });
 
   it("options: a setting that needs a restart says so, in the answer and in bridge/info", async () => {
-    mqtt.clear();
+    const since = mqtt.mark();
     const rsp = await request(mqtt, "options", { options: { frontend: { port: 8089 } } });
     expect(rsp).toMatchObject({ status: "ok", data: { restart_required: true } });
-    await mqtt.waitForMessage((m) => m.topic === `${BASE}/bridge/info` && json(m.payload).restart_required === true);
+    await mqtt.waitForMessage((m) => m.topic === `${BASE}/bridge/info` && json(m.payload).restart_required === true, {
+      since,
+    });
     expect(bridge.settings.get().frontend.port).toBe(8089);
   });
 

@@ -83,16 +83,20 @@ describe("bridge requests: touchlink", () => {
 
   it("factory_reset of a bulb in the network: it leaves (device_leave) and is factory new", async () => {
     const target = { ieee_address: ieee("linked_bulb"), channel: 11 };
+    const since = mqtt.mark();
     const rsp = await request(mqtt, "touchlink/factory_reset", target, 15_000);
     expect(rsp).toMatchObject({ status: "ok", data: target });
-    const leave = await mqtt.waitForMessage((m) => {
-      if (m.topic !== `${BASE}/bridge/event`) return false;
-      const event = json(m.payload);
-      return (
-        event.type === "device_leave" && (event.data as { ieee_address?: string }).ieee_address === target.ieee_address
-      );
-    }, 5000);
-    expect(leave).toBeDefined();
+    await mqtt.waitForMessage(
+      (m) => {
+        if (m.topic !== `${BASE}/bridge/event`) return false;
+        const event = json(m.payload);
+        return (
+          event.type === "device_leave" &&
+          (event.data as { ieee_address?: string }).ieee_address === target.ieee_address
+        );
+      },
+      { since, timeoutMs: 5000 },
+    );
     expect(bridge.simulator.member("linked_bulb")?.joined).toBe(false);
     expect(bridge.simulator.device("linked_bulb").touchlink?.factoryNew).toBe(true);
     expect(bridge.controller.zigbee.controller.getDeviceByIeeeAddr(target.ieee_address)).toBeUndefined();

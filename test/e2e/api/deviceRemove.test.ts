@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { BASE, json, observer, request, useBridgeWorld } from "../support/bridgeWorld.js";
+import { retainedOn } from "../../support/mqttTestClient.js";
+import { BASE, json, request, useBridgeWorld } from "../support/bridgeWorld.js";
 import { waitFor } from "../support/herdsmanWorld.js";
 
 /** device/remove (leave, force, block) and renaming the device that joined last. */
@@ -7,46 +8,56 @@ describe("device/remove", () => {
   const world = useBridgeWorld();
   let plug: string;
   let sensor: string;
+  let bulb: string;
+  /** device/remove of the plug, answered once it has left */
+  const removePlug = async () => {
+    const r = await request(world.mqtt, "device/remove", plug);
+    expect(r).toEqual({ status: "ok", data: { id: plug, block: false, force: false } });
+    await waitFor(() => world.bridge.simulator.member("plug")?.joined === false, 5000, "the plug to leave");
+  };
   const listed = (payload: string, ieee: string) =>
     (JSON.parse(payload) as Array<{ ieee_address: string }>).some((d) => d.ieee_address === ieee);
 
   beforeAll(() => {
     plug = world.bridge.simulator.device("plug").description.ieee;
     sensor = world.bridge.simulator.device("sensor").description.ieee;
+    bulb = world.bridge.simulator.device("bulb").description.ieee;
   });
 
   it("asks the device to leave, then forgets it: settings, state, retained topic and bridge/devices", async () => {
+    const on = world.mqtt.mark();
     await world.mqtt.publish(`${BASE}/${plug}/set`, JSON.stringify({ state: "ON" }));
-    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${plug}` && json(m.payload).state === "ON", 5000);
-    const start = world.mqtt.messages.length;
-    const r = await request(world.mqtt, "device/remove", plug);
-    expect(r).toEqual({ status: "ok", data: { id: plug, block: false, force: false } });
-    await waitFor(() => world.bridge.simulator.member("plug")?.joined === false, 5000, "the plug to leave");
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${plug}` && json(m.payload).state === "ON", {
+      since: on,
+      timeoutMs: 5000,
+    });
+    expect(await retainedOn(world.broker.url, `${BASE}/${plug}`)).toHaveLength(1);
+    const start = world.mqtt.mark();
+    await removePlug();
     expect(world.bridge.settings.findDevice(plug)).toBeUndefined();
     expect(world.bridge.controller.state.has(plug)).toBe(false);
     expect(world.bridge.controller.zigbee.device(plug)).toBeUndefined();
-    const cleared = world.mqtt.messages.slice(start).filter((m) => m.topic === `${BASE}/${plug}`);
-    expect(cleared.at(-1)?.payload).toBe(""); // the retained state is cleared
+    // the retained state is cleared
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${plug}` && m.payload === "", { since: start });
     const devices = await world.mqtt.waitForMessage(
-      (m) => m.topic === `${BASE}/bridge/devices` && world.mqtt.messages.indexOf(m) > start && !listed(m.payload, plug),
-      5000,
+      (m) => m.topic === `${BASE}/bridge/devices` && !listed(m.payload, plug),
+      { since: start, timeoutMs: 5000 },
     );
     expect(listed(devices.payload, sensor)).toBe(true);
-    const fresh = await observer(world.broker.url);
-    await fresh.waitForMessage(`${BASE}/bridge/devices`, 3000); // retained messages have arrived
-    expect(fresh.received(`${BASE}/${plug}`)).toEqual([]);
-    await fresh.end();
+    expect(await retainedOn(world.broker.url, `${BASE}/${plug}`)).toEqual([]);
   });
 
   it("a removed device may join again; {last: true} renames the device that joined last", async () => {
-    const joined = world.mqtt.messages.length;
+    if (world.bridge.simulator.member("plug")?.joined) await removePlug(); // when this test runs alone
+    const joined = world.mqtt.mark();
     await request(world.mqtt, "permit_join", { time: 30 });
     await world.mqtt.waitForMessage(
-      (m) =>
-        m.topic === `${BASE}/bridge/event` &&
-        world.mqtt.messages.indexOf(m) >= joined &&
-        json(m.payload).type === "device_joined",
-      10_000,
+      (m) => {
+        if (m.topic !== `${BASE}/bridge/event`) return false;
+        const event = json(m.payload) as { type?: string; data?: { ieee_address?: string } };
+        return event.type === "device_joined" && event.data?.ieee_address === plug;
+      },
+      { since: joined, timeoutMs: 10_000 },
     );
     await request(world.mqtt, "permit_join", { time: 0 });
     const r = await request(world.mqtt, "device/rename", { last: true, to: "plug_again" });
@@ -66,11 +77,12 @@ describe("device/remove", () => {
   it("refuses unknown devices and malformed payloads, changing nothing", async () => {
     const unknown = await request(world.mqtt, "device/remove", { id: "no_such_device" });
     expect(unknown).toMatchObject({ status: "error", error: "Device 'no_such_device' does not exist" });
-    const badForce = await request(world.mqtt, "device/remove", { id: "plug_again", force: "yes" });
+    const badForce = await request(world.mqtt, "device/remove", { id: bulb, force: "yes" });
     expect(badForce).toMatchObject({ status: "error", error: "Invalid payload: 'force' must be true or false" });
     const noId = await request(world.mqtt, "device/remove", { block: true });
     expect(noId).toMatchObject({ status: "error", error: expect.stringMatching(/'id' is required/) });
-    expect(world.bridge.settings.findDevice("plug_again")?.ieee).toBe(plug);
-    expect(world.bridge.simulator.member("plug")?.joined).toBe(true);
+    expect(world.bridge.settings.findDevice(bulb)?.ieee).toBe(bulb);
+    expect(world.bridge.controller.zigbee.device(bulb)).toBeDefined();
+    expect(world.bridge.simulator.member("bulb")?.joined).toBe(true);
   });
 });

@@ -34,15 +34,17 @@ describe("device/configure, device/interview, device/generate_external_definitio
 
   it("interview reads the device again: a new firmware version shows in bridge/devices", async () => {
     sim("bulb").setAttribute(1, "genBasic", "swBuildId", "2.0.1");
-    const start = world.mqtt.messages.length;
+    const start = world.mqtt.mark();
     const r = await request(world.mqtt, "device/interview", { id: lamp }, 30_000);
     expect(r).toEqual({ status: "ok", data: { id: lamp }, transaction: r.transaction });
-    const devices = await world.mqtt.waitForMessage((m) => {
-      if (m.topic !== `${BASE}/bridge/devices` || world.mqtt.messages.indexOf(m) < start) return false;
-      return (JSON.parse(m.payload) as Array<{ ieee_address: string; software_build_id?: string }>).some(
-        (d) => d.ieee_address === lamp && d.software_build_id === "2.0.1",
-      );
-    }, 5000);
+    const devices = await world.mqtt.waitForMessage(
+      (m) =>
+        m.topic === `${BASE}/bridge/devices` &&
+        (JSON.parse(m.payload) as Array<{ ieee_address: string; software_build_id?: string }>).some(
+          (d) => d.ieee_address === lamp && d.software_build_id === "2.0.1",
+        ),
+      { since: start, timeoutMs: 5000 },
+    );
     const entry = (JSON.parse(devices.payload) as Array<Record<string, unknown>>).find((d) => d.ieee_address === lamp);
     expect(entry).toMatchObject({ interview_state: "SUCCESSFUL", definition: { model: "ZB_A60_RGBCW" } });
     const unknown = await request(world.mqtt, "device/interview", { id: "no_such_device" });

@@ -36,15 +36,26 @@ describe("group of two bulbs", () => {
   const bulb = (name: string) => world.bridge.simulator.device(name);
   const onOff = (name: string) => bulb(name).getAttribute(1, "genOnOff", "onOff");
   const level = (name: string) => bulb(name).getAttribute(1, "genLevelCtrl", "currentLevel");
-  const since = () => world.mqtt.messages.length;
-  /** the first state of `name` published after message index `from` that matches */
+  const since = () => world.mqtt.mark();
+  /** the first state of `name` published from the mark `from` on that matches */
   const stateAfter = (from: number, name: string, pred: (s: Record<string, unknown>) => boolean) =>
-    world.mqtt.waitForMessage(
-      (m) => m.topic === `${BASE}/${name}` && world.mqtt.messages.indexOf(m) >= from && pred(json(m.payload)),
-      5000,
-    );
+    world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${name}` && pred(json(m.payload)), {
+      since: from,
+      timeoutMs: 5000,
+    });
   const set = (name: string, payload: Record<string, unknown>) =>
     world.mqtt.publish(`${BASE}/${name}/set`, JSON.stringify(payload));
+  /** the group "lights" with both bulbs in it (made by the first test; made here when a test runs alone) */
+  const lightsWithBothBulbs = async () => {
+    if (!world.bridge.settings.findGroup("lights")) {
+      expect(await request(world.mqtt, "group/add", { friendly_name: "lights" })).toMatchObject({ status: "ok" });
+    }
+    for (const device of ["bulb_a", "bulb_b"]) {
+      if (bulb(device).groups.list(1).length > 0) continue;
+      const r = await request(world.mqtt, "group/members/add", { group: "lights", device });
+      expect(r).toMatchObject({ status: "ok" });
+    }
+  };
 
   it("a group /set switches both bulbs and publishes the group's and both members' states", async () => {
     const added = await request(world.mqtt, "group/add", { friendly_name: "lights" });
@@ -55,9 +66,10 @@ describe("group of two bulbs", () => {
     }
     expect(bulb("bulb_a").groups.list(1)).toEqual([1]);
     expect(bulb("bulb_b").groups.list(1)).toEqual([1]);
+    const off = since();
     await set("bulb_a", { state: "OFF" });
     await set("bulb_b", { state: "OFF" });
-    await stateAfter(0, "lights", (s) => s.state === "OFF");
+    await stateAfter(off, "lights", (s) => s.state === "OFF");
 
     const from = since();
     await set("lights", { state: "ON", brightness: 120 });
@@ -69,18 +81,25 @@ describe("group of two bulbs", () => {
   });
 
   it("with all_members_off the group stays ON while one member is still on", async () => {
+    await lightsWithBothBulbs();
+    // both members on, as the bridge knows them
+    const on = since();
+    await set("bulb_a", { state: "ON" });
+    await set("bulb_b", { state: "ON" });
+    await stateAfter(on, "bulb_a", (s) => s.state === "ON");
+    await stateAfter(on, "bulb_b", (s) => s.state === "ON");
+    await stateAfter(on, "lights", (s) => s.state === "ON");
     const from = since();
     await set("bulb_a", { state: "OFF" });
     await stateAfter(from, "bulb_a", (s) => s.state === "OFF");
     await set("bulb_b", { brightness: 80 });
     await stateAfter(from, "lights", (s) => s.brightness === 80);
-    const groupStates = world.mqtt.received(
-      (m) => m.topic === `${BASE}/lights` && world.mqtt.messages.indexOf(m) >= from,
-    );
+    const groupStates = world.mqtt.received(`${BASE}/lights`, from);
     expect(groupStates.map((m) => json(m.payload).state)).toEqual(groupStates.map(() => "ON"));
   });
 
   it("after members/remove, a group /set no longer reaches the removed bulb; the last member OFF turns the group OFF", async () => {
+    await lightsWithBothBulbs();
     await set("bulb_a", { state: "ON" });
     await waitFor(() => onOff("bulb_a") === 1, 5000, "bulb_a on");
     const removed = await request(world.mqtt, "group/members/remove", { group: "lights", device: "bulb_a" });
@@ -92,7 +111,7 @@ describe("group of two bulbs", () => {
     await stateAfter(from, "bulb_b", (s) => s.state === "OFF");
     await waitFor(() => onOff("bulb_b") === 0, 5000, "bulb_b off");
     expect(onOff("bulb_a")).toBe(1);
-    expect(json(world.mqtt.received(`${BASE}/bulb_a`).at(-1)?.payload ?? "{}").state).toBe("ON");
+    expect(world.mqtt.received(`${BASE}/bulb_a`, from).map((m) => json(m.payload).state)).not.toContain("OFF");
 
     from = since();
     await set("lights", { state: "ON" });

@@ -20,8 +20,7 @@ describe("bridge/health", () => {
   });
 
   const nextHealth = async (): Promise<HealthReport> => {
-    mqtt.clear();
-    const m = await mqtt.waitForMessage(`${BASE}/bridge/health`, 5000);
+    const m = await mqtt.waitForMessage(`${BASE}/bridge/health`, { since: mqtt.mark(), timeoutMs: 5000 });
     return JSON.parse(m.payload) as HealthReport;
   };
 
@@ -53,14 +52,18 @@ describe("bridge/health", () => {
   it("a device's message count grows with its reports; the report is retained", async () => {
     const sensor = bridge.simulator.device("sensor");
     const before = (await nextHealth()).devices[sensor.description.ieee].messages;
+    const reported = mqtt.mark();
     for (const measuredValue of [2111, 2222, 2333]) sensor.emitReport(1, "msTemperatureMeasurement", { measuredValue });
-    await mqtt.waitForMessage((m) => m.topic === `${BASE}/${sensor.description.ieee}` && m.payload.includes("23.33"));
+    await mqtt.waitForMessage((m) => m.topic === `${BASE}/${sensor.description.ieee}` && m.payload.includes("23.33"), {
+      since: reported,
+    });
     const after = await nextHealth();
     expect(after.devices[sensor.description.ieee].messages).toBeGreaterThanOrEqual(before + 3);
     const late = await connectTestClient(world.broker.url);
     try {
+      const since = late.mark();
       await late.subscribe(`${BASE}/bridge/health`);
-      expect((await late.waitForMessage(`${BASE}/bridge/health`)).retain).toBe(true);
+      expect((await late.waitForMessage(`${BASE}/bridge/health`, { since })).retain).toBe(true);
     } finally {
       await late.end();
     }

@@ -49,7 +49,7 @@ describe("bridge request networkmap", () => {
   });
 
   it("graphviz: a digraph that dot renders to a PNG", async () => {
-    mqtt.clear(); // a plain-string request has no transaction: only a fresh answer may match
+    // a plain-string request has no transaction: request() matches only an answer published after it
     const rsp = await request(mqtt, "networkmap", "graphviz");
     expect(rsp).toMatchObject({ status: "ok", data: { type: "graphviz", routes: false } });
     const dot = rsp.data.value as string;

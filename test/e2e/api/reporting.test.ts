@@ -32,7 +32,7 @@ describe("device/reporting/configure and device/reporting/read", () => {
   });
 
   it("configures the sensor's temperature reporting: a 0.03 °C change is then reported at once", async () => {
-    const start = world.mqtt.messages.length;
+    const start = world.mqtt.mark();
     const r = await configure();
     expect(r).toEqual({
       status: "ok",
@@ -49,16 +49,23 @@ describe("device/reporting/configure and device/reporting/read", () => {
     });
     // (zhc's configure asked for 30 s / 0.2 °C: this small change would not have been reported)
     const next = temperature() + 3;
+    const changed = world.mqtt.mark();
     world.bridge.simulator.device("sensor").setAttribute(1, "msTemperatureMeasurement", "measuredValue", next);
     await world.mqtt.waitForMessage(
       (m) => m.topic === `${BASE}/${sensor}` && json(m.payload).temperature === next / 100,
-      5000,
+      {
+        since: changed,
+        timeoutMs: 5000,
+      },
     );
-    const devices = await world.mqtt.waitForMessage((m) => {
-      if (m.topic !== `${BASE}/bridge/devices` || world.mqtt.messages.indexOf(m) < start) return false;
-      const entry = (JSON.parse(m.payload) as DeviceEntry[]).find((d) => d.ieee_address === sensor);
-      return entry?.endpoints["1"]?.configured_reportings.some((c) => c.maximum_report_interval === 300) ?? false;
-    }, 5000);
+    const devices = await world.mqtt.waitForMessage(
+      (m) => {
+        if (m.topic !== `${BASE}/bridge/devices`) return false;
+        const entry = (JSON.parse(m.payload) as DeviceEntry[]).find((d) => d.ieee_address === sensor);
+        return entry?.endpoints["1"]?.configured_reportings.some((c) => c.maximum_report_interval === 300) ?? false;
+      },
+      { since: start, timeoutMs: 5000 },
+    );
     const entry = (JSON.parse(devices.payload) as DeviceEntry[]).find((d) => d.ieee_address === sensor);
     expect(entry?.endpoints["1"]?.configured_reportings).toContainEqual({
       cluster: "msTemperatureMeasurement",

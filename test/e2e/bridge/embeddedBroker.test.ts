@@ -20,12 +20,17 @@ describe("bridge with no broker installed", () => {
     bridge = await startBridge(dir);
     const lamp = bridge.simulator.device("bulb").description.ieee;
     const mqtt = await connectTestClient(`mqtt://127.0.0.1:${port}`);
+    const subscribed = mqtt.mark();
     await mqtt.subscribe(`${BASE}/#`);
-    const online = await mqtt.waitForMessage(`${BASE}/bridge/state`, 3000);
+    const online = await mqtt.waitForMessage(`${BASE}/bridge/state`, { since: subscribed });
     expect(json(online.payload)).toEqual({ state: "online" });
     await waitForInterviews(bridge, 4);
+    const since = mqtt.mark();
     await mqtt.publish(`${BASE}/${lamp}/set`, JSON.stringify({ state: "ON", brightness: 10 }));
-    await mqtt.waitForMessage((m) => m.topic === `${BASE}/${lamp}` && json(m.payload).brightness === 10, 5000);
+    await mqtt.waitForMessage((m) => m.topic === `${BASE}/${lamp}` && json(m.payload).brightness === 10, {
+      since,
+      timeoutMs: 5000,
+    });
     expect(bridge.simulator.device("bulb").getAttribute(1, "genLevelCtrl", "currentLevel")).toBe(10);
     await mqtt.end();
   });

@@ -93,13 +93,18 @@ devices:
         .sort(),
     ).toEqual(["bulb", "sensor", "remote", "plug"].map((n) => sim.device(n).description.ieee).sort());
     expect(controller.zigbee.device(lamp)?.name).toBe("kitchen_lamp");
-    const cached = await mqtt.waitForMessage((m) => m.topic === `${BASE}/kitchen_lamp`, 3000);
+    // the observer subscribed before the controller started: count from its first message
+    const cached = await mqtt.waitForMessage(`${BASE}/kitchen_lamp`, { since: 0 });
     expect(json(cached.payload)).toMatchObject({ state: "ON", brightness: 12 });
   });
 
   it("controls the lamp by its zigbee2mqtt name", async () => {
+    const since = mqtt.mark();
     await mqtt.publish(`${BASE}/kitchen_lamp/set`, JSON.stringify({ brightness: 222, state: "ON" }));
-    await mqtt.waitForMessage((m) => m.topic === `${BASE}/kitchen_lamp` && json(m.payload).brightness === 222, 5000);
+    await mqtt.waitForMessage((m) => m.topic === `${BASE}/kitchen_lamp` && json(m.payload).brightness === 222, {
+      since,
+      timeoutMs: 5000,
+    });
     expect(sim.device("bulb").getAttribute(1, "genLevelCtrl", "currentLevel")).toBe(222);
   });
 });

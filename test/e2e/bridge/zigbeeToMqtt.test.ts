@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TestBroker } from "../../support/broker.js";
-import type { TestClient } from "../../support/mqttTestClient.js";
-import { BASE, json, observer, type RunningBridge, useBridgeWorld } from "../support/bridgeWorld.js";
+import { retainedOn, type TestClient } from "../../support/mqttTestClient.js";
+import { BASE, json, type RunningBridge, useBridgeWorld } from "../support/bridgeWorld.js";
 
 /** The whole chain: bridge + virtual coordinator + real broker, as a user sees it on MQTT. */
 describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
@@ -12,8 +12,11 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
   let lamp: string;
 
   const lastState = (name: string) => json(mqtt.received(`${BASE}/${name}`).at(-1)?.payload ?? "{}");
-  const waitState = (name: string, pred: (s: Record<string, unknown>) => boolean, ms = 5000) =>
-    mqtt.waitForMessage((m) => m.topic === `${BASE}/${name}` && pred(json(m.payload)), ms);
+  /** the first state of `name` from the mark `since` (taken before the action) on that satisfies `pred` */
+  const waitState = (since: number, name: string, pred: (s: Record<string, unknown>) => boolean) =>
+    mqtt.waitForMessage((m) => m.topic === `${BASE}/${name}` && pred(json(m.payload)), { since, timeoutMs: 5000 });
+  /** the observer subscribed before the bridge started: what the start published counts from here */
+  const STARTUP = 0;
 
   beforeAll(() => {
     ({ broker, bridge, mqtt } = world);
@@ -21,11 +24,14 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
   });
 
   it("publishes the demo devices in retained bridge/devices with their definitions", async () => {
-    const msg = await mqtt.waitForMessage((m) => {
-      if (m.topic !== `${BASE}/bridge/devices`) return false;
-      const list = JSON.parse(m.payload) as Array<{ interview_state: string }>;
-      return list.filter((d) => d.interview_state === "SUCCESSFUL").length >= 5;
-    }, 10_000);
+    const msg = await mqtt.waitForMessage(
+      (m) => {
+        if (m.topic !== `${BASE}/bridge/devices`) return false;
+        const list = JSON.parse(m.payload) as Array<{ interview_state: string }>;
+        return list.filter((d) => d.interview_state === "SUCCESSFUL").length >= 5;
+      },
+      { since: STARTUP, timeoutMs: 10_000 },
+    );
     type Expose = { type: string; name: string; features?: Expose[] };
     type Entry = { ieee_address: string; type: string; definition?: { model: string; exposes: Expose[] } };
     const devices = JSON.parse(msg.payload) as Entry[];
@@ -35,13 +41,13 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
     const features = (light?.features ?? []).map((f) => f.name);
     expect(features).toEqual(expect.arrayContaining(["state", "brightness", "color_temp", "color_xy"]));
     expect(devices.find((d) => d.type === "Coordinator")).toBeDefined();
-    const events = mqtt.received(`${BASE}/bridge/event`).map((m) => json(m.payload));
+    const events = mqtt.received(`${BASE}/bridge/event`, STARTUP).map((m) => json(m.payload));
     expect(events).toContainEqual({ type: "device_joined", data: { friendly_name: lamp, ieee_address: lamp } });
     const interview = events.find(
       (e) => e.type === "device_interview" && (e.data as { status: string }).status === "successful",
     );
     expect(interview?.data).toMatchObject({ supported: true, definition: { model: expect.any(String) } });
-    const info = json((await mqtt.waitForMessage(`${BASE}/bridge/info`)).payload);
+    const info = json((await mqtt.waitForMessage(`${BASE}/bridge/info`, { since: STARTUP })).payload);
     expect(info).toMatchObject({
       zigbee_herdsman: { version: "10.9.5" },
       zigbee_herdsman_converters: { version: "26.112.0" },
@@ -56,11 +62,13 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
   });
 
   it("a /set of state, brightness and xy colour changes the bulb; the retained state follows", async () => {
+    const since = mqtt.mark();
     await mqtt.publish(
       `${BASE}/${lamp}/set`,
       JSON.stringify({ state: "ON", brightness: 200, color: { x: 0.3, y: 0.4 } }),
     );
     await waitState(
+      since,
       lamp,
       (s) => s.state === "ON" && s.brightness === 200 && s.color_mode === "xy" && (s.color as { x: number })?.x === 0.3,
     );
@@ -74,39 +82,42 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
       color: { x: 0.3, y: 0.4 },
       color_mode: "xy",
     });
-    const fresh = await observer(broker.url);
-    const retained = await fresh.waitForMessage((m) => m.topic === `${BASE}/${lamp}` && m.retain, 3000);
-    expect(json(retained.payload)).toMatchObject({ state: "ON", brightness: 200 });
-    await fresh.end();
+    const retained = await retainedOn(broker.url, `${BASE}/${lamp}`);
+    expect(retained.map((m) => json(m.payload))).toEqual([expect.objectContaining({ state: "ON", brightness: 200 })]);
   });
 
   it("color_temp through /set/<attribute>, and /get reads back", async () => {
+    const set = mqtt.mark();
     await mqtt.publish(`${BASE}/${lamp}/set/color_temp`, "370");
-    await waitState(lamp, (s) => s.color_temp === 370 && s.color_mode === "color_temp");
+    await waitState(set, lamp, (s) => s.color_temp === 370 && s.color_mode === "color_temp");
     expect(bridge.simulator.device("bulb").getAttribute(1, "lightingColorCtrl", "colorTemperature")).toBe(370);
+    const changed = mqtt.mark();
     bridge.simulator.device("bulb").setAttribute(1, "genLevelCtrl", "currentLevel", 120);
-    await waitState(lamp, (s) => s.brightness === 120);
-    mqtt.clear();
+    await waitState(changed, lamp, (s) => s.brightness === 120);
+    const get = mqtt.mark();
     await mqtt.publish(`${BASE}/${lamp}/get`, JSON.stringify({ brightness: "" }));
-    await waitState(lamp, (s) => s.brightness === 120);
+    await waitState(get, lamp, (s) => s.brightness === 120);
   });
 
   it("bare OFF works, and the sensor's reports appear as temperature, humidity and battery", async () => {
+    const off = mqtt.mark();
     await mqtt.publish(`${BASE}/${lamp}/set`, "OFF");
-    await waitState(lamp, (s) => s.state === "OFF");
+    await waitState(off, lamp, (s) => s.state === "OFF");
     const sensor = bridge.simulator.device("sensor");
+    const reported = mqtt.mark();
     sensor.emitReport(1, "msTemperatureMeasurement", { measuredValue: 2312 });
     sensor.emitReport(1, "msRelativeHumidity", { measuredValue: 5530 });
     sensor.emitReport(1, "genPowerCfg", { batteryPercentageRemaining: 150 });
     const name = sensor.description.ieee;
-    await waitState(name, (s) => s.temperature === 23.12 && s.humidity === 55.3 && s.battery === 75);
+    await waitState(reported, name, (s) => s.temperature === 23.12 && s.humidity === 55.3 && s.battery === 75);
   });
 
   it("a remote press appears as an action (not cached)", async () => {
     const remote = bridge.simulator.device("remote");
+    const pressed = mqtt.mark();
     remote.press("on");
     const name = remote.description.ieee;
-    await waitState(name, (s) => s.action === "on");
+    await waitState(pressed, name, (s) => s.action === "on");
     expect(bridge.controller.state.get(name).action).toBeUndefined();
   });
 });

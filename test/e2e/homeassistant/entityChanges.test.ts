@@ -47,14 +47,18 @@ describe("Home Assistant discovery through entity changes", () => {
       supported_color_modes: ["xy", "color_temp"],
       unique_id: `7_light_${BASE}`,
     });
-    // HA's command on the group's command topic switches the member bulb
+    // HA's command on the group's command topic switches the member bulb, and the group's state says so
+    const since = world.mqtt.mark();
     await world.mqtt.publish(`${BASE}/lights/set`, JSON.stringify({ state: "ON", brightness: 77 }));
     await waitFor(
       () => world.bridge.simulator.device("bulb").getAttribute(1, "genLevelCtrl", "currentLevel") === 77,
       5000,
       "group command",
     );
-    await world.mqtt.waitForMessage(`${BASE}/lights`, 5000);
+    await world.mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/lights` && parse(m.payload)?.state === "ON" && parse(m.payload)?.brightness === 77,
+      { since, timeoutMs: 5000 },
+    );
   });
 
   it("a rename keeps every unique_id and moves names and topics to the new name", async () => {
@@ -77,17 +81,22 @@ describe("Home Assistant discovery through entity changes", () => {
     expect(after.get(`homeassistant/sensor/${id}/temperature/config`)?.default_entity_id).toBe(
       "sensor.living_room_climate_temperature",
     );
+    const since = world.mqtt.mark();
     world.bridge.simulator.device("sensor").emitReport(1, "msTemperatureMeasurement", { measuredValue: 2150 });
-    await world.mqtt.waitForMessage(`${BASE}/living_room/climate`, 5000);
+    await world.mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/living_room/climate` && parse(m.payload)?.temperature === 21.5,
+      { since, timeoutMs: 5000 },
+    );
   });
 
   it("a removed device's configs are all cleared", async () => {
     const id = ieee("plug");
     expect(of(id).length).toBe(6);
+    const removed = world.ha.mark();
     world.bridge.settings.removeDevice(id);
     world.bridge.controller.bus.emit("entityRemoved", { kind: "device", id, name: id });
     await waitFor(() => of(id).every(([, p]) => p === ""), 5000, "cleared configs");
-    const cleared = world.ha.messages.filter((m) => m.topic.split("/")[2] === id && m.payload === "");
+    const cleared = world.ha.received((m) => m.topic.split("/")[2] === id && m.payload === "", removed);
     expect(cleared.length).toBe(6);
   });
 

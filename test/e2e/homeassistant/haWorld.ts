@@ -32,17 +32,17 @@ export function useHaWorld(config: Record<string, unknown> = {}): HaWorld {
   }) as HaWorld;
 }
 
-/** The last payload per discovery config topic ("" for a cleared one). */
-export function latestDiscovery(client: TestClient, base = DISCOVERY): Map<string, string> {
+/** The last payload per discovery config topic ("" for a cleared one), received from the mark `since` on. */
+export function latestDiscovery(client: TestClient, base = DISCOVERY, since = 0): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of client.messages)
-    if (m.topic.startsWith(`${base}/`) && m.topic.endsWith("/config")) out.set(m.topic, m.payload);
+  for (const m of client.received((m) => m.topic.startsWith(`${base}/`) && m.topic.endsWith("/config"), since))
+    out.set(m.topic, m.payload);
   return out;
 }
 
-/** Every discovery message seen so far. */
-export function allDiscovery(client: TestClient): Array<{ topic: string; payload: string }> {
-  return client.messages.filter((m) => m.topic.endsWith("/config"));
+/** Every discovery message seen so far (from the mark `since` on). */
+export function allDiscovery(client: TestClient, since = 0): Array<{ topic: string; payload: string }> {
+  return client.received((m) => m.topic.endsWith("/config"), since);
 }
 
 /** The discovery config on a topic, parsed (waits for it). */

@@ -34,6 +34,7 @@ describe("two bridges on one broker", () => {
       homeassistant: { enabled: true },
     });
     upstairs = await connectTestClient(world.broker.url);
+    const subscribed = upstairs.mark();
     await upstairs.subscribe(`${SECOND}/#`);
     child = spawn(process.execPath, [ENTRY], { env: { ...process.env, ZIGMQTT_DATA: dir }, stdio: "ignore" });
     // ready when all four devices are interviewed and known (group requests need them)
@@ -41,7 +42,10 @@ describe("two bridges on one broker", () => {
       (JSON.parse(payload) as Array<{ type: string; interview_completed: boolean; definition?: unknown }>).filter(
         (d) => d.type !== "Coordinator" && d.interview_completed && d.definition,
       ).length === 4;
-    await upstairs.waitForMessage((m) => m.topic === `${SECOND}/bridge/devices` && ready(m.payload), 20_000);
+    await upstairs.waitForMessage((m) => m.topic === `${SECOND}/bridge/devices` && ready(m.payload), {
+      since: subscribed,
+      timeoutMs: 20_000,
+    });
   }, 30_000);
   afterAll(async () => {
     await upstairs?.end();
@@ -53,11 +57,17 @@ describe("two bridges on one broker", () => {
     removeDir(dir);
   });
 
-  /** A request to the second bridge; resolves with its response data. */
+  let transactions = 0;
+  /** A request to the second bridge; resolves with the data of its response (matched by transaction). */
   async function ask(name: string, payload: Record<string, unknown>): Promise<unknown> {
     const client = upstairs as TestClient;
-    await client.publish(`${SECOND}/bridge/request/${name}`, JSON.stringify(payload));
-    const rsp = await client.waitForMessage(`${SECOND}/bridge/response/${name}`, 10_000);
+    const transaction = `upstairs-${++transactions}`;
+    const since = client.mark();
+    await client.publish(`${SECOND}/bridge/request/${name}`, JSON.stringify({ ...payload, transaction }));
+    const rsp = await client.waitForMessage(
+      (m) => m.topic === `${SECOND}/bridge/response/${name}` && JSON.parse(m.payload).transaction === transaction,
+      { since, timeoutMs: 10_000 },
+    );
     expect(JSON.parse(rsp.payload)).toMatchObject({ status: "ok" });
     return JSON.parse(rsp.payload).data;
   }
@@ -98,9 +108,13 @@ describe("two bridges on one broker", () => {
       [BASE, world.mqtt],
       [SECOND, upstairs as TestClient],
     ] as const) {
+      const since = seen.mark();
       await seen.publish(`${base}/lights/set`, JSON.stringify({ state: "ON" }));
-      await seen.waitForMessage(`${base}/lights`, 5000);
-      await seen.waitForMessage(`${base}/${bulbs[base]}`, 5000);
+      // the group's state and its member bulb's state, both published after the command
+      const on = (topic: string) => (m: { topic: string; payload: string }) =>
+        m.topic === topic && JSON.parse(m.payload).state === "ON";
+      await seen.waitForMessage(on(`${base}/lights`), { since, timeoutMs: 5000 });
+      await seen.waitForMessage(on(`${base}/${bulbs[base]}`), { since, timeoutMs: 5000 });
       const mine = allDiscovery(world.ha).filter((m) => m.payload && owner(JSON.parse(m.payload)) === base);
       assertValidDiscovery(mine, {
         ...bridgeTopics(world, base),

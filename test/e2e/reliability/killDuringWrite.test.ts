@@ -36,7 +36,7 @@ class Lane {
   }
   /** Starts the bridge; resolves once it is online with the lamp state it republished from its cache. */
   async start(cached = true): Promise<Record<string, unknown> | undefined> {
-    this.mqtt.clear();
+    const since = this.mqtt.mark();
     this.stdout = "";
     const child = spawn(process.execPath, [ENTRY], {
       env: { ...process.env, ZIGMQTT_DATA: this.dir, ZIGMQTT_STATE_SAVE_MS: "1" },
@@ -47,18 +47,23 @@ class Lane {
     child.stdout.on("data", (d: Buffer) => (this.stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (this.stdout += d.toString()));
     const topic = (t: string) => `${this.base}/${t}`;
-    await this.mqtt.waitForMessage((m) => m.topic === topic("bridge/state") && m.payload.includes("online"), 20_000);
+    await this.mqtt.waitForMessage((m) => m.topic === topic("bridge/state") && m.payload.includes("online"), {
+      since,
+      timeoutMs: 20_000,
+    });
     // the cached states are republished right after online: the first lamp message is what was loaded
-    const loaded = cached ? json((await this.mqtt.waitForMessage(topic("lamp"), 5000)).payload) : undefined;
+    const loaded = cached
+      ? json((await this.mqtt.waitForMessage(topic("lamp"), { since, timeoutMs: 5000 })).payload)
+      : undefined;
     await waitFor(() => /zigmqtt started in \d+ ms/.test(this.stdout) || undefined, 5000, "the start line");
     return loaded;
   }
   /** /set commands every 2 ms until killed: state.json is being rewritten all the time. */
   async killWhileWriting(rnd: Prng): Promise<number | undefined> {
     const set = () => this.mqtt.publish(`${this.base}/lamp/set`, `{"state":"ON","brightness":${rnd.int(1, 254)}}`);
+    const since = this.mqtt.mark();
     const stream = setInterval(() => void set().catch(() => {}), 2);
-    this.mqtt.clear();
-    await this.mqtt.waitForMessage(`${this.base}/lamp`, 15_000); // the bridge is in control
+    await this.mqtt.waitForMessage(`${this.base}/lamp`, { since, timeoutMs: 15_000 }); // the bridge is in control
     await waitFor(() => existsSync(this.file("state.json.bak")) || undefined, 5000, "two state.json writes");
     await new Promise((r) => setTimeout(r, rnd.int(0, 150)));
     const child = this.child as ChildProcess;
@@ -132,9 +137,10 @@ describe("kill -9 while writing state", () => {
           expected = json(readFileSync(`${stateFile}.bak`, "utf8"))[LAMP];
           writeFileSync(stateFile, readFileSync(stateFile, "utf8").slice(0, 40));
         }
+        expect(expected, `${where}: the lamp has a saved state to load`).toBeDefined();
         const loaded = await lane.start();
         expect(lane.stdout, where).toMatch(/Zigbee network resumed/);
-        expect(loaded, where).toMatchObject(expected ?? {});
+        expect(loaded, where).toMatchObject(expected as Record<string, unknown>);
         if (corrupt) {
           expect(lane.stdout, where).toMatch(/State cache .*state\.json is unreadable .*using the last good copy/);
         } else expect(lane.stdout, where).not.toMatch(/unreadable/);

@@ -10,6 +10,7 @@ describe("outages", () => {
   it("a broker restart in the middle of a report stream: the final retained states equal the devices' attributes", async () => {
     const { bridge, broker } = world;
     const sim = bridge.simulator;
+    const reports = world.mqtt.mark();
     const stream = sim.generateReports({
       count: 3000,
       rate: 1500,
@@ -18,30 +19,44 @@ describe("outages", () => {
       attribute: "onOff",
       value: (i) => (i >> 1) % 2,
     });
-    await new Promise((r) => setTimeout(r, 600));
-    await broker.restart(); // loses every retained message and session
-    await stream;
-    sim.device("bulb").setAttribute(1, "genLevelCtrl", "currentLevel", 77);
-    sim.device("sensor").emitReport(1, "msTemperatureMeasurement", { measuredValue: 1999 });
     const bulb = sim.device("bulb");
     const plug = sim.device("plug");
-    const on = (v: unknown) => (v === 1 ? "ON" : "OFF");
+    const streamed = [bulb, plug].map((d) => `${BASE}/${d.description.ieee}`);
+    // the restart comes once the bridge has published a tenth of the stream
     await waitFor(
-      () => world.mqtt.received(`${BASE}/${bulb.description.ieee}`).some((m) => json(m.payload).brightness === 77),
+      () => world.mqtt.received((m) => streamed.includes(m.topic), reports).length >= 300 || undefined,
       10_000,
-      "bulb level after the outage",
+      "the report stream under way",
+    );
+    await broker.restart(); // loses every retained message and session
+    await stream;
+    const after = world.mqtt.mark();
+    sim.device("bulb").setAttribute(1, "genLevelCtrl", "currentLevel", 77);
+    sim.device("sensor").emitReport(1, "msTemperatureMeasurement", { measuredValue: 1999 });
+    const on = (v: unknown) => (v === 1 ? "ON" : "OFF");
+    await world.mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/${bulb.description.ieee}` && json(m.payload).brightness === 77,
+      { since: after, timeoutMs: 10_000 },
     );
     const again = await connectTestClient(broker.url);
+    const subscribed = again.mark();
     await again.subscribe([`${BASE}/+`, `${BASE}/bridge/state`]);
     const latest = async (ieee: string) =>
-      json((await again.waitForMessage((m) => m.topic === `${BASE}/${ieee}` && m.retain, 5000)).payload);
+      json(
+        (
+          await again.waitForMessage((m) => m.topic === `${BASE}/${ieee}` && m.retain, {
+            since: subscribed,
+            timeoutMs: 5000,
+          })
+        ).payload,
+      );
     expect(await latest(bulb.description.ieee)).toMatchObject({
       state: on(bulb.getAttribute(1, "genOnOff", "onOff")),
       brightness: 77,
     });
     expect(await latest(plug.description.ieee)).toMatchObject({ state: on(plug.getAttribute(1, "genOnOff", "onOff")) });
     expect(await latest(sim.device("sensor").description.ieee)).toMatchObject({ temperature: 19.99 });
-    const state = json((await again.waitForMessage((m) => m.topic === `${BASE}/bridge/state`, 3000)).payload);
+    const state = json((await again.waitForMessage(`${BASE}/bridge/state`, { since: subscribed })).payload);
     expect(state).toEqual({ state: "online" });
     await again.end();
   });
@@ -67,11 +82,11 @@ describe("outages", () => {
     const lamp = sim.device("bulb").description.ieee;
     const plug = sim.device("plug").description.ieee;
     for (let round = 1; round <= 5; round++) {
-      mqtt.clear();
+      const dropped = mqtt.mark();
       sim.dropHost();
       await mqtt.waitForMessage(
         (m) => m.topic === `${BASE}/bridge/event` && json(m.payload).type === "adapter_disconnected",
-        5000,
+        { since: dropped, timeoutMs: 5000 },
       );
       // a command during the outage gets a clear error, not a hang
       const errors: string[] = [];
@@ -81,7 +96,7 @@ describe("outages", () => {
       off();
       await mqtt.waitForMessage(
         (m) => m.topic === `${BASE}/bridge/event` && json(m.payload).type === "adapter_reconnected",
-        15_000,
+        { since: dropped, timeoutMs: 15_000 },
       );
       await mqtt.publish(`${BASE}/${lamp}/set`, JSON.stringify({ state: "ON", brightness: 100 + round }));
       await mqtt.publish(`${BASE}/${plug}/set`, JSON.stringify({ state: round % 2 ? "OFF" : "ON" }));

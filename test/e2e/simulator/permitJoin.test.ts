@@ -34,10 +34,16 @@ describe("permit join and device faults", () => {
     removeDir(dir);
   });
 
-  it("a device that is not paired stays out while joining is closed", async () => {
-    await new Promise((r) => setTimeout(r, 300));
+  it("a device that is not paired stays out while joining is closed", () => {
+    // the paired plug joined (beforeAll): the paired devices' join is over, and it took no unpaired device in
+    expect(sim.member("plug")?.joined).toBe(true);
     expect(sim.member("new_bulb")?.joined).toBe(false);
-    expect(sim.coordinator.net.tryJoin(sim.device("new_sensor").description.ieee)).toBe(false);
+    // a device that tries to join now is refused
+    expect(sim.coordinator.net.permitJoinOpen).toBe(false);
+    for (const name of ["new_bulb", "new_sensor"]) {
+      expect(sim.coordinator.net.tryJoin(sim.device(name).description.ieee), name).toBe(false);
+      expect(sim.member(name)?.joined, name).toBe(false);
+    }
   });
 
   it("permit join (network-wide) lets a waiting device join and be interviewed", async () => {
@@ -65,11 +71,10 @@ describe("permit join and device faults", () => {
   it("a silent device: unicasts fail with MAC_NO_ACK instead of hanging", async () => {
     sim.setSilent("plug", true);
     const plug = controller.getDeviceByIeeeAddr(sim.device("plug").description.ieee);
-    const t0 = performance.now();
+    // MAC_NO_ACK (status 233) from the stick, not herdsman's own response timeout
     await expect(plug?.getEndpoint(1)?.read("genBasic", ["modelId"], { disableRecovery: true })).rejects.toThrow(
       /233|NO_ACK/i,
     );
-    expect(performance.now() - t0).toBeLessThan(2000);
     sim.setSilent("plug", false);
     const rsp = await plug?.getEndpoint(1)?.read("genBasic", ["modelId"]);
     expect(rsp?.modelId).toBe("SP 120");

@@ -58,10 +58,19 @@ describe("embedded broker", () => {
     const publisher = track(await connectTestClient(server));
     await publisher.publish("z/bridge/state", '{"state":"online"}', { qos: 1, retain: true });
     const subscriber = track(await connectTestClient(server));
+    const subscribed = subscriber.mark();
     await subscriber.subscribe("z/#", 1);
-    expect(await subscriber.waitForMessage("z/bridge/state")).toMatchObject({ retain: true, qos: 1 });
+    expect(await subscriber.waitForMessage("z/bridge/state", { since: subscribed })).toMatchObject({
+      retain: true,
+      qos: 1,
+    });
+    const published = subscriber.mark();
     await publisher.publish("z/live", "1", { qos: 1 });
-    expect(await subscriber.waitForMessage("z/live")).toMatchObject({ retain: false, qos: 1, payload: "1" });
+    expect(await subscriber.waitForMessage("z/live", { since: published })).toMatchObject({
+      retain: false,
+      qos: 1,
+      payload: "1",
+    });
   });
 
   it("auto: leaves an existing broker alone; remote servers are never replaced", async () => {

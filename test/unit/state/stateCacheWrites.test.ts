@@ -1,13 +1,38 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { StateCache } from "../../../lib/state/stateCache.js";
 import { silentLogger } from "../../support/broker.js";
+
+/** The state file writes, observed: every write goes through; a test may hold the background ones at a gate. */
+const writes = vi.hoisted(() => ({
+  log: [] as string[],
+  /** when set, a background write waits for it before touching the disk */
+  gate: undefined as Promise<void> | undefined,
+}));
+vi.mock("../../../lib/util/backedUpFile.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../../lib/util/backedUpFile.js")>();
+  return {
+    ...real,
+    writeFileWithBackupAsync: async (path: string, data: string | Buffer) => {
+      writes.log.push(`background start ${data}`);
+      await writes.gate;
+      await real.writeFileWithBackupAsync(path, data);
+      writes.log.push(`background done ${data}`);
+    },
+    writeFileWithBackup: (path: string, data: string | Buffer) => {
+      writes.log.push(`blocking ${data}`);
+      real.writeFileWithBackup(path, data);
+    },
+  };
+});
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  writes.log.length = 0;
+  writes.gate = undefined;
 });
 function stateFile(): string {
   const d = mkdtempSync(join(tmpdir(), "zigmqtt-state-"));
@@ -34,15 +59,25 @@ describe("StateCache writes", () => {
   it("a save() during a background write is done after it, so the newest state lands last", async () => {
     const f = stateFile();
     const cache = new StateCache(f, silentLogger, 0);
-    for (let i = 0; i < 50; i++) {
-      cache.merge("0x01", { brightness: i });
-      // let the debounce fire: a background write starts, then the state changes and save() is asked for
-      await new Promise((r) => setImmediate(r));
-      cache.merge("0x01", { brightness: i + 1000 });
-      cache.save();
-    }
+    let release = () => {};
+    writes.gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const snapshot = (brightness: number) => JSON.stringify({ "0x01": { brightness } }, null, 4);
+    cache.merge("0x01", { brightness: 1 });
+    // the debounce fires: a background write of brightness 1 starts and is held at the gate
+    await expect.poll(() => writes.log).toEqual([`background start ${snapshot(1)}`]);
+    cache.merge("0x01", { brightness: 2 });
+    cache.save(); // during the write: it must not write now, nor let the older snapshot land after the newer one
+    expect(writes.log).toEqual([`background start ${snapshot(1)}`]);
+    release();
     await cache.flush();
-    expect(onDisk(f)).toEqual({ "0x01": { brightness: 1049 } });
+    expect(onDisk(f)).toEqual({ "0x01": { brightness: 2 } });
+    // the held write landed first; the newest state was written after it
+    const landed = writes.log.filter((w) => !w.startsWith("background start"));
+    expect(landed[0]).toBe(`background done ${snapshot(1)}`);
+    expect(landed.at(-1)).toMatch(/^(background done|blocking) /);
+    expect(landed.at(-1)).toContain(snapshot(2));
   });
 
   it("flush() is not held up by changes that keep coming", async () => {

@@ -87,18 +87,6 @@ describe("lazy messages", () => {
     ).not.toThrow();
     expect(lines()).toEqual(["debug z2m <log message failed: boom>"]);
   });
-
-  it("a disabled debug call costs nanoseconds (no evaluation, one cached lookup)", () => {
-    const { logger } = world({ level: "info", namespacedLevels: { "zh:zstack": "debug" } });
-    const message = () => `never ${Math.random()}`;
-    const n = 1_000_000;
-    for (let i = 0; i < 10_000; i++) logger.debug(message, "zh:ember:uart"); // warm up
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) logger.debug(message, "zh:ember:uart");
-    const perCall = Number(process.hrtime.bigint() - start) / n;
-    console.info(`disabled debug: ${perCall.toFixed(1)} ns/call`);
-    expect(perCall).toBeLessThan(200); // typically ~5-20 ns; generous for slow CI machines
-  });
 });
 
 describe("onLog", () => {
