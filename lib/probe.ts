@@ -12,7 +12,8 @@
  *   probe.js http [port]           the web frontend answers GET / with 200 (default port: frontend.port)
  *   probe.js device <path>         <path> is a character device this process may read and write
  *
- * Options: --timeout <seconds> (default 10), --data <dir> (default $ZIGMQTT_DATA, as the bridge).
+ * Options: --timeout <seconds> (default 10), --data <dir> (default $ZIGMQTT_DATA, as the bridge), --wait (MQTT
+ * commands: until the timeout, try again while the bridge is not there yet).
  */
 import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
@@ -77,11 +78,16 @@ class Session {
     delete options.will;
     if (options.properties) delete options.properties.sessionExpiryInterval;
     const client = connect(settings.mqtt.server, options);
-    await new Promise<void>((resolve, reject) => {
-      client.once("connect", () => resolve());
-      client.once("error", (e) => reject(new ProbeError(`MQTT: ${errorMessage(e)}`)));
-      client.once("close", () => reject(new ProbeError(`MQTT: cannot connect to ${settings.mqtt.server}`)));
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once("connect", () => resolve());
+        client.once("error", (e) => reject(new ProbeError(`MQTT: ${errorMessage(e)}`)));
+        client.once("close", () => reject(new ProbeError(`MQTT: cannot connect to ${settings.mqtt.server}`)));
+      });
+    } catch (e) {
+      client.end(true);
+      throw e;
+    }
     return new Session(client, settings.mqtt.base_topic);
   }
 
@@ -205,7 +211,7 @@ function deviceCommand(path: string | undefined): string {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { timeout: { type: "string" }, data: { type: "string" } },
+    options: { timeout: { type: "string" }, data: { type: "string" }, wait: { type: "boolean" } },
   });
   const timeoutMs = Number(values.timeout ?? 10) * 1000;
   if (!(timeoutMs > 0)) throw new ProbeError(`--timeout must be a positive number of seconds`);
@@ -213,7 +219,18 @@ async function main(): Promise<void> {
   const [command = "health", ...args] = positionals;
   if (command === "http") return void console.log(await httpCommand(args[0], dataDir, timeoutMs));
   if (command === "device") return void console.log(deviceCommand(args[0]));
-  console.log(await mqttCommand(command, args, dataDir, timeoutMs));
+  if (!values.wait) return void console.log(await mqttCommand(command, args, dataDir, timeoutMs));
+  // --wait: the bridge may still be starting (no configuration yet, broker not listening): try again until the end
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    try {
+      return void console.log(await mqttCommand(command, args, dataDir, Math.max(left, 500)));
+    } catch (e) {
+      if (!(e instanceof ProbeError) || left <= 200) throw e;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 main().then(
