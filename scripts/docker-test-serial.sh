@@ -48,7 +48,7 @@ c3="zigmqtt-test-$run_id-serial"
 t=$(now)
 start "$c3" --network none -v "$vol2:/app/data" -v "$pty:/dev/ttyZigbee" --device-cgroup-rule 'c 136:* rwm' \
   -e ZIGMQTT_CONFIG_SERIAL_PORT=/dev/ttyZigbee -e ZIGMQTT_CONFIG_SERIAL_ADAPTER=zstack
-note "over the serial device: bridge/state online in $(wait_online "$c3" "$t") s"
+note "over the serial device: bridge/state online in $(wait_online "$c3" "$t") s ($(started_in "$c3"))"
 coordinator=$(probe "$c3" network --timeout 20) || fail "bridge/info over the serial device: $coordinator"
 say "over the serial device: $coordinator"
 note "over the serial device: stop with exit code 0 in $(stop_clean "$c3") s"

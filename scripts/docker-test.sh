@@ -117,6 +117,8 @@ wait_online() {
   }
   since "$t0"
 }
+# The bridge's own start time, from its log.
+started_in() { podman logs "$1" 2>&1 | grep -o 'zigmqtt started in [0-9]* ms' | tail -1 || true; }
 # Stops a container; checks exit code 0 within the stop timeout (no SIGKILL); prints the seconds taken.
 stop_clean() {
   local c=$1 t code
@@ -193,7 +195,7 @@ podman volume create "$vol" >/dev/null
 c1="zigmqtt-test-$run_id-1"
 t=$(now)
 start "$c1" --network none -v "$vol:/app/data" "${frontend_env[@]}"
-note "first start → bridge/state online in $(wait_online "$c1" "$t") s"
+note "first start → bridge/state online in $(wait_online "$c1" "$t") s ($(started_in "$c1"))"
 podman top "$c1" user pid args >"$work/top.txt" 2>/dev/null || true
 awk 'NR > 1 && $2 == 1 && $3 !~ /tini/ { bad = 1 } NR > 1 && /dist\/index.js/ && $1 == "root" { bad = 1 } END { exit bad }' \
   "$work/top.txt" || fail "processes: PID 1 must be tini and the bridge not root: $(cat "$work/top.txt")"
@@ -224,7 +226,7 @@ note "state saved: virtual/state.json has the lamp at brightness $brightness; da
 c2="zigmqtt-test-$run_id-2"
 t=$(now)
 start "$c2" --network none -v "$vol:/app/data" "${frontend_env[@]}"
-note "second start → bridge/state online in $(wait_online "$c2" "$t") s"
+note "second start → bridge/state online in $(wait_online "$c2" "$t") s ($(started_in "$c2"))"
 again=$(probe "$c2" network --timeout 20) || fail "bridge/info after the restart: $again"
 [ "$again" = "$network" ] || fail "network or devices changed across the restart: $network → $again"
 lamp=$(probe "$c2" get demo_lamp '{"brightness":"","state":""}' --timeout 20) || fail "demo_lamp /get: $lamp"
