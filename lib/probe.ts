@@ -187,7 +187,13 @@ async function mqttCommand(command: string, args: string[], dataDir: string, tim
 async function httpCommand(port: string | undefined, dataDir: string, timeoutMs: number): Promise<string> {
   const settingsPort = port ? Number(port) : (readSettings(dataDir).frontend?.port ?? 8080);
   const url = `http://127.0.0.1:${settingsPort}/`;
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    throw new ProbeError(`GET ${url}: ${cause ?? errorMessage(e)}`);
+  }
   if (response.status !== 200) throw new ProbeError(`GET ${url}: HTTP ${response.status}`);
   return `GET ${url}: 200 ${response.headers.get("content-type") ?? ""}`.trim();
 }

@@ -80,7 +80,7 @@ cleanup() {
   if [ "${ZIGMQTT_DOCKER_KEEP:-}" = 1 ]; then
     say "kept containers ${containers[*]:-none} and volumes ${volumes[*]:-none}"
   else
-    for c in "${containers[@]}"; do podman rm -f -t 0 "$c" >/dev/null 2>&1 || true; done
+    for c in "${containers[@]}"; do podman rm -f -v -t 0 "$c" >/dev/null 2>&1 || true; done
     for v in "${volumes[@]}"; do podman volume rm -f "$v" >/dev/null 2>&1 || true; done
     rm -rf "$work"
   fi
@@ -184,6 +184,9 @@ if [ "$frontend" = auto ]; then
     frontend=0
     note "web frontend: not in this build (no dist/features/frontend/frontend.js), the 8080 check does not apply"
   fi
+fi
+if [ "$frontend" = 1 ] && ! podman run --rm --network none --entrypoint test "$IMAGE" -f dist/features/frontend/frontend.js 2>/dev/null; then
+  fail "ZIGMQTT_DOCKER_FRONTEND=1, but the image has no web frontend (dist/features/frontend/frontend.js)"
 fi
 frontend_env=()
 [ "$frontend" = 1 ] && frontend_env=(-e ZIGMQTT_CONFIG_FRONTEND_ENABLED=true)
