@@ -147,12 +147,15 @@ ca=${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}
 [ -s "$ca" ] && build_args+=(--secret "id=ca,src=$ca")
 say "building $IMAGE (podman build ${build_args[*]} .)"
 t=$(now)
-podman build "${build_args[@]}" -t "$IMAGE" . >"$work/build.log" 2>&1 || {
+# The build stage is tagged too, so it stays as the layer cache of the next run (npm ci is redone only when the
+# lockfile changes) while the previous runs' untagged images are pruned.
+{ podman build "${build_args[@]}" --target build -t "$IMAGE-build" . && podman build "${build_args[@]}" -t "$IMAGE" .; } \
+  >"$work/build.log" 2>&1 || {
   tail -30 "$work/build.log" >&2
   fail "podman build failed"
 }
 note "image built in $(since "$t") s"
-podman image prune -f --filter "label=org.opencontainers.image.title=zigmqtt" >/dev/null 2>&1 || true
+podman image prune -f >/dev/null 2>&1 || true
 
 # ---- what is in the image ----
 podman image inspect "$IMAGE" >"$work/inspect.json"
