@@ -1,18 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findExecutable, startMosquitto, type TestBroker } from "./broker.js";
+import { startMosquitto, type TestBroker } from "./broker.js";
+import { tools } from "./tools.js";
 
-export const tools = {
-  mosquitto: findExecutable("mosquitto"),
-  openssl: findExecutable("openssl"),
-  mosquittoPasswd: findExecutable("mosquitto_passwd"),
-};
+export { tools };
 
 /** A throwaway CA and a server certificate for localhost/127.0.0.1 in `dir`; returns the file paths. */
 export function makeTestCertificates(dir: string): { ca: string; cert: string; key: string } {
-  if (!tools.openssl) throw new Error("openssl is not installed");
-  const ssl = (...args: string[]) => execFileSync(tools.openssl as string, args, { cwd: dir, stdio: "pipe" });
+  const openssl = tools.openssl.path;
+  if (!openssl) throw new Error("openssl is not installed");
+  const ssl = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: "pipe" });
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   ssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=zigmqtt test CA");
   ssl("req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
@@ -29,19 +27,21 @@ export async function startSecureMosquitto(
   dir: string,
   opts: { users?: Record<string, string> } = {},
 ): Promise<TestBroker & { ca: string }> {
-  if (!tools.mosquitto) throw new Error("mosquitto is not installed");
+  const mosquitto = tools.mosquitto.path;
+  if (!mosquitto) throw new Error("mosquitto is not installed");
   const { ca, cert, key } = makeTestCertificates(dir);
   const config = [`cafile ${ca}`, `certfile ${cert}`, `keyfile ${key}`, "require_certificate false"];
   if (opts.users) {
-    if (!tools.mosquittoPasswd) throw new Error("mosquitto_passwd is not installed");
+    const passwd = tools.mosquittoPasswd.path;
+    if (!passwd) throw new Error("mosquitto_passwd is not installed");
     const file = join(dir, "passwords");
     let first = true;
     for (const [user, password] of Object.entries(opts.users)) {
-      execFileSync(tools.mosquittoPasswd, [...(first ? ["-c"] : []), "-b", file, user, password], { stdio: "pipe" });
+      execFileSync(passwd, [...(first ? ["-c"] : []), "-b", file, user, password], { stdio: "pipe" });
       first = false;
     }
     config.push("allow_anonymous false", `password_file ${file}`);
   } else config.push("allow_anonymous true");
-  const broker = await startMosquitto(tools.mosquitto, { scheme: "mqtts", listenerConfig: config });
+  const broker = await startMosquitto(mosquitto, { scheme: "mqtts", listenerConfig: config });
   return Object.assign(broker, { ca });
 }
