@@ -1,11 +1,13 @@
 /**
- * The bridge's MQTT connection (mqtt.js underneath): persistent session with a stable client id, LWT on
+ * The bridge's MQTT connection (mqtt.js underneath): a stable client id whose session is resumed only after an
+ * absence of at most `mqtt.queued_command_max_age` (sessionClock.ts), LWT on
  * `<base>/bridge/state`, "online" announced only once subscribed (and again after every reconnect), a topic guard
  * in front of every publish, TCP_NODELAY, reconnect with backoff.
  */
 import { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import {
+  type IClientOptions,
   type IClientPublishOptions,
   type IConnackPacket,
   type IDisconnectPacket,
@@ -21,8 +23,10 @@ import {
   displayServer,
   type MqttRuntimeOptions,
   type MqttSettings,
+  queuedCommandMaxAge,
 } from "./mqttOptions.js";
 import { PublishQueue } from "./publishQueue.js";
+import { SessionClock } from "./sessionClock.js";
 import { assertPacketSize, assertPublishTopic, assertTopicFilter } from "./topicGuard.js";
 
 export type { MqttRuntimeOptions, MqttSettings } from "./mqttOptions.js";
@@ -52,6 +56,8 @@ const NS = "z2m:mqtt";
 /** The largest packet MQTT can carry (a 4-byte remaining length) */
 const MQTT_MAX_PACKET_SIZE = 268_435_455;
 const CLOSE_TIMEOUT_MS = 2000;
+/** messages kept from a resumed session until the bridge has subscribed (the first `announceOnline`) */
+const EARLY_MESSAGES_MAX = 1000;
 
 export class MqttClient {
   readonly stats: MqttStats = {
@@ -75,6 +81,12 @@ export class MqttClient {
   private everConnected = false;
   private closing = false;
   private outageLogged = false;
+  private clock: SessionClock | undefined;
+  private cleanSessionLogged = false;
+  /** messages the resumed session delivers before the bridge is ready: handed on once it has subscribed */
+  private early: [string, Buffer, IPublishPacket][] | undefined = [];
+  /** set when the broker resumed a session older than the bound: what it delivers before we subscribe is dropped */
+  private staleSession: { awaySec: number } | undefined;
 
   constructor(
     private readonly settings: MqttSettings,
@@ -109,6 +121,14 @@ export class MqttClient {
       throw new MqttConnectError(this.server, (error as Error).message, error);
     }
     this.clientIdValue = options.clientId;
+    const maxAge = queuedCommandMaxAge(this.settings);
+    this.clock = new SessionClock(maxAge, options.clientId ?? "", this.server, this.runtime.dataDir, (message) =>
+      this.logger.warning(message, NS),
+    );
+    const resume = this.resumeSession(this.clock);
+    options.clean = this.cleanStart(resume);
+    // MQTT 3.1.1 has no clean start that keeps the new session: end the old one with a clean connection first
+    if (!resume && !options.clean) await this.endOldSession(options);
     const timeoutMs = this.runtime.connectTimeoutMs ?? 10_000;
     this.logger.info(`Connecting to MQTT server at ${this.server} (client id ${options.clientId})`, NS);
     let client: MqttJsClient;
@@ -178,6 +198,15 @@ export class MqttClient {
       });
     }
     this.logger.debug(() => `Subscribed to ${topics.join(", ")}`, NS);
+    this.subscribed();
+  }
+
+  /** From now on messages arrive on this connection's subscriptions, to handlers that are in place. */
+  private subscribed(): void {
+    this.staleSession = undefined;
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const [topic, payload, packet] of early) this.callAll(this.messageHandlers, (h) => h(topic, payload, packet));
   }
 
   /** Ends subscriptions made with `subscribe` (a no-op while disconnected: a lost session has none). */
@@ -228,6 +257,7 @@ export class MqttClient {
     await withTimeout(new Promise<void>((resolve) => client.end(force, {}, () => resolve())), CLOSE_TIMEOUT_MS).catch(
       () => client.end(true),
     );
+    if (this.stats.connected) await this.clock?.disconnected();
     this.stats.connected = false;
   }
 
@@ -293,6 +323,8 @@ export class MqttClient {
     });
     client.on("connect", (connack: IConnackPacket) => {
       const first = !this.everConnected;
+      this.checkResumedSession(connack.sessionPresent);
+      this.cleanSessionLogged = false;
       this.everConnected = true;
       this.outageLogged = false;
       this.stats.connected = true;
@@ -303,6 +335,7 @@ export class MqttClient {
       void this.afterConnect(connack.sessionPresent, first);
     });
     client.on("reconnect", () => {
+      if (this.clock) client.options.clean = this.cleanStart(this.resumeSession(this.clock));
       const next = Math.min((client.options.reconnectPeriod ?? minMs) * 2, maxMs);
       this.logger.debug(() => `Reconnecting to MQTT server ${this.server}`, NS);
       client.options.reconnectPeriod = next;
@@ -310,6 +343,7 @@ export class MqttClient {
     client.on("close", () => {
       if (!this.stats.connected) return;
       this.stats.connected = false;
+      void this.clock?.disconnected();
       if (this.closing) this.logger.info("Disconnected from MQTT server", NS);
       else this.logger.warning(`Disconnected from MQTT server ${this.server}; reconnecting`, NS);
       this.callAll(this.disconnectHandlers, (h) => h());
@@ -327,8 +361,80 @@ export class MqttClient {
     });
     client.on("message", (topic, payload, packet) => {
       this.stats.received++;
+      if (this.staleSession && !packet.retain) {
+        const { awaySec } = this.staleSession;
+        this.logger.warning(
+          `Dropped ${topic}: queued at the MQTT server while the bridge was away for ${awaySec} s, longer than ` +
+            `mqtt.queued_command_max_age (${queuedCommandMaxAge(this.settings)} s)`,
+          NS,
+        );
+        return;
+      }
+      if (this.early) {
+        if (this.early.length < EARLY_MESSAGES_MAX) this.early.push([topic, payload, packet]);
+        else this.logger.warning(`Dropped ${topic}: too many messages before the bridge was ready`, NS);
+        return;
+      }
       this.callAll(this.messageHandlers, (h) => h(topic, payload, packet));
     });
+  }
+
+  /** Resume the broker's session only after an absence within the bound; says so when it starts a clean one. */
+  private resumeSession(clock: SessionClock): boolean {
+    if (clock.mayResume()) return true;
+    const away = clock.awayMs();
+    if (clock.maxAgeSec > 0 && away !== undefined && !this.cleanSessionLogged) {
+      this.cleanSessionLogged = true;
+      this.logger.warning(
+        `The bridge was away from the MQTT server for ${Math.round(away / 1000)} s, longer than ` +
+          `mqtt.queued_command_max_age (${clock.maxAgeSec} s): starting a clean session, so commands queued ` +
+          "meanwhile are dropped",
+        NS,
+      );
+    }
+    return false;
+  }
+
+  /**
+   * The CONNECT's clean flag. Bound 0: always clean. MQTT 5: a clean start when not resuming (the new session still
+   * outlives a disconnect by the bound). MQTT 3.1.1: never (a clean session would not outlive the connection); a
+   * session older than the bound is ended before the first connect, or its messages dropped after a reconnect.
+   */
+  private cleanStart(resume: boolean): boolean {
+    if (queuedCommandMaxAge(this.settings) === 0) return true;
+    return this.version === 5 ? !resume : false;
+  }
+
+  /** A short clean-session connection with our client id: the broker drops the old session and what it queued. */
+  private async endOldSession(options: IClientOptions): Promise<void> {
+    const { will: _will, ...rest } = options;
+    const timeoutMs = this.runtime.connectTimeoutMs ?? 10_000;
+    let wipe: MqttJsClient | undefined;
+    try {
+      wipe = mqttConnect(this.settings.server, { ...rest, clean: true, reconnectPeriod: 0, manualConnect: false });
+      const connection = wipe;
+      await withTimeout(
+        new Promise<void>((resolve, reject) => {
+          connection.once("connect", () => resolve());
+          connection.once("error", reject);
+          connection.once("close", () => reject(new Error("closed")));
+        }),
+        timeoutMs,
+      );
+      await connection.endAsync();
+    } catch {
+      wipe?.end(true); // the real connect says what is wrong
+    }
+  }
+
+  /** A session the broker kept although we were away longer than the bound: drop what it delivers until subscribed. */
+  private checkResumedSession(sessionPresent: boolean): void {
+    const clock = this.clock;
+    if (!clock) return;
+    const away = clock.awayMs();
+    this.staleSession =
+      sessionPresent && !clock.mayResume() && away !== undefined ? { awaySec: Math.round(away / 1000) } : undefined;
+    clock.connected();
   }
 
   private async afterConnect(sessionPresent: boolean, first: boolean): Promise<void> {

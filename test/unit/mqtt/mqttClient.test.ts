@@ -82,6 +82,8 @@ describe("MqttClient", () => {
       second.onMessage((topic, payload) => received.push(`${topic} ${payload}`));
       await second.connect();
       expect(second.clientId).toBe(first.clientId);
+      // the session delivers it at once; it is handed on once the bridge has subscribed (its handlers are ready)
+      await second.announceOnline([`${world.base}/dev/set`]);
       await expect.poll(() => received).toEqual([`${world.base}/dev/set {"state":"ON"}`]);
     },
   );
