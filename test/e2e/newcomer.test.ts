@@ -98,7 +98,7 @@ describe("newcomer path: the working tree, npm ci, npm start", () => {
     });
     await waitFor(() => /zigmqtt started/.test(out) || child?.exitCode !== null, 60_000, "zigmqtt started");
     expect(out).toMatch(/zigmqtt started/);
-    expect(out).toContain(`No MQTT broker at ${server}: started the embedded broker there`);
+    expect(out).toContain(`No MQTT broker at ${server}: started the embedded broker there (anonymous, loopback only)`);
 
     const mqtt = await connectTestClient(server);
     await mqtt.subscribe("zigbee2mqtt/demo_lamp");
