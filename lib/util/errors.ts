@@ -11,6 +11,7 @@ export type ErrorCode =
   | "ZIGBEE_FAILED"
   | "ADAPTER_UNAVAILABLE"
   | "UNKNOWN_REQUEST"
+  | "TOO_LARGE"
   | "INTERNAL";
 
 export class BridgeError extends Error {
