@@ -7,7 +7,6 @@
 import { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import {
-  type IClientOptions,
   type IClientPublishOptions,
   type IConnackPacket,
   type IDisconnectPacket,
@@ -27,6 +26,7 @@ import {
 } from "./mqttOptions.js";
 import { PublishQueue } from "./publishQueue.js";
 import { SessionClock } from "./sessionClock.js";
+import { cleanStart, endOldSession, InboundGate } from "./sessionPolicy.js";
 import { assertPacketSize, assertPublishTopic, assertTopicFilter } from "./topicGuard.js";
 
 export type { MqttRuntimeOptions, MqttSettings } from "./mqttOptions.js";
@@ -56,8 +56,6 @@ const NS = "z2m:mqtt";
 /** The largest packet MQTT can carry (a 4-byte remaining length) */
 const MQTT_MAX_PACKET_SIZE = 268_435_455;
 const CLOSE_TIMEOUT_MS = 2000;
-/** messages kept from a resumed session until the bridge has subscribed (the first `announceOnline`) */
-const EARLY_MESSAGES_MAX = 1000;
 
 export class MqttClient {
   readonly stats: MqttStats = {
@@ -83,10 +81,7 @@ export class MqttClient {
   private outageLogged = false;
   private clock: SessionClock | undefined;
   private cleanSessionLogged = false;
-  /** messages the resumed session delivers before the bridge is ready: handed on once it has subscribed */
-  private early: [string, Buffer, IPublishPacket][] | undefined = [];
-  /** set when the broker resumed a session older than the bound: what it delivers before we subscribe is dropped */
-  private staleSession: { awaySec: number } | undefined;
+  private readonly gate: InboundGate;
 
   constructor(
     private readonly settings: MqttSettings,
@@ -96,6 +91,9 @@ export class MqttClient {
     this.baseTopic = settings.base_topic;
     this.server = displayServer(settings.server);
     this.version = settings.version ?? 4;
+    this.gate = new InboundGate((topic, payload, packet) => {
+      this.callAll(this.messageHandlers, (h) => h(topic, payload, packet));
+    }, logger);
   }
 
   get connected(): boolean {
@@ -126,9 +124,11 @@ export class MqttClient {
       this.logger.warning(message, NS),
     );
     const resume = this.resumeSession(this.clock);
-    options.clean = this.cleanStart(resume);
+    options.clean = cleanStart(maxAge, this.version, resume);
     // MQTT 3.1.1 has no clean start that keeps the new session: end the old one with a clean connection first
-    if (!resume && !options.clean) await this.endOldSession(options);
+    if (!resume && !options.clean) {
+      await endOldSession(this.settings.server, options, this.runtime.connectTimeoutMs ?? 10_000);
+    }
     const timeoutMs = this.runtime.connectTimeoutMs ?? 10_000;
     this.logger.info(`Connecting to MQTT server at ${this.server} (client id ${options.clientId})`, NS);
     let client: MqttJsClient;
@@ -198,15 +198,7 @@ export class MqttClient {
       });
     }
     this.logger.debug(() => `Subscribed to ${topics.join(", ")}`, NS);
-    this.subscribed();
-  }
-
-  /** From now on messages arrive on this connection's subscriptions, to handlers that are in place. */
-  private subscribed(): void {
-    this.staleSession = undefined;
-    const early = this.early ?? [];
-    this.early = undefined;
-    for (const [topic, payload, packet] of early) this.callAll(this.messageHandlers, (h) => h(topic, payload, packet));
+    this.gate.open();
   }
 
   /** Ends subscriptions made with `subscribe` (a no-op while disconnected: a lost session has none). */
@@ -257,7 +249,7 @@ export class MqttClient {
     await withTimeout(new Promise<void>((resolve) => client.end(force, {}, () => resolve())), CLOSE_TIMEOUT_MS).catch(
       () => client.end(true),
     );
-    if (this.stats.connected) await this.clock?.disconnected();
+    if (this.everConnected) await this.clock?.disconnected(); // written before the process may exit
     this.stats.connected = false;
   }
 
@@ -335,7 +327,15 @@ export class MqttClient {
       void this.afterConnect(connack.sessionPresent, first);
     });
     client.on("reconnect", () => {
-      if (this.clock) client.options.clean = this.cleanStart(this.resumeSession(this.clock));
+      const clock = this.clock;
+      // MQTT 3.1.1 resumes in any case (a clean session would not outlive this connection): the gate drops what a
+      // too-old session delivers
+      if (clock)
+        client.options.clean = cleanStart(
+          clock.maxAgeSec,
+          this.version,
+          this.version !== 5 || this.resumeSession(clock),
+        );
       const next = Math.min((client.options.reconnectPeriod ?? minMs) * 2, maxMs);
       this.logger.debug(() => `Reconnecting to MQTT server ${this.server}`, NS);
       client.options.reconnectPeriod = next;
@@ -361,21 +361,7 @@ export class MqttClient {
     });
     client.on("message", (topic, payload, packet) => {
       this.stats.received++;
-      if (this.staleSession && !packet.retain) {
-        const { awaySec } = this.staleSession;
-        this.logger.warning(
-          `Dropped ${topic}: queued at the MQTT server while the bridge was away for ${awaySec} s, longer than ` +
-            `mqtt.queued_command_max_age (${queuedCommandMaxAge(this.settings)} s)`,
-          NS,
-        );
-        return;
-      }
-      if (this.early) {
-        if (this.early.length < EARLY_MESSAGES_MAX) this.early.push([topic, payload, packet]);
-        else this.logger.warning(`Dropped ${topic}: too many messages before the bridge was ready`, NS);
-        return;
-      }
-      this.callAll(this.messageHandlers, (h) => h(topic, payload, packet));
+      this.gate.receive(topic, payload, packet);
     });
   }
 
@@ -395,45 +381,14 @@ export class MqttClient {
     return false;
   }
 
-  /**
-   * The CONNECT's clean flag. Bound 0: always clean. MQTT 5: a clean start when not resuming (the new session still
-   * outlives a disconnect by the bound). MQTT 3.1.1: never (a clean session would not outlive the connection); a
-   * session older than the bound is ended before the first connect, or its messages dropped after a reconnect.
-   */
-  private cleanStart(resume: boolean): boolean {
-    if (queuedCommandMaxAge(this.settings) === 0) return true;
-    return this.version === 5 ? !resume : false;
-  }
-
-  /** A short clean-session connection with our client id: the broker drops the old session and what it queued. */
-  private async endOldSession(options: IClientOptions): Promise<void> {
-    const { will: _will, ...rest } = options;
-    const timeoutMs = this.runtime.connectTimeoutMs ?? 10_000;
-    let wipe: MqttJsClient | undefined;
-    try {
-      wipe = mqttConnect(this.settings.server, { ...rest, clean: true, reconnectPeriod: 0, manualConnect: false });
-      const connection = wipe;
-      await withTimeout(
-        new Promise<void>((resolve, reject) => {
-          connection.once("connect", () => resolve());
-          connection.once("error", reject);
-          connection.once("close", () => reject(new Error("closed")));
-        }),
-        timeoutMs,
-      );
-      await connection.endAsync();
-    } catch {
-      wipe?.end(true); // the real connect says what is wrong
-    }
-  }
-
   /** A session the broker kept although we were away longer than the bound: drop what it delivers until subscribed. */
   private checkResumedSession(sessionPresent: boolean): void {
     const clock = this.clock;
     if (!clock) return;
     const away = clock.awayMs();
-    this.staleSession =
-      sessionPresent && !clock.mayResume() && away !== undefined ? { awaySec: Math.round(away / 1000) } : undefined;
+    if (sessionPresent && !clock.mayResume() && away !== undefined) {
+      this.gate.stale(Math.round(away / 1000), clock.maxAgeSec);
+    }
     clock.connected();
   }
 

@@ -24,6 +24,7 @@ interface Stored {
 export class SessionClock {
   private lastConnected: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private isConnected = false;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -50,6 +51,7 @@ export class SessionClock {
 
   /** Connected now: note it, and keep noting it until `disconnected()`. */
   connected(now = Date.now()): void {
+    this.isConnected = true;
     this.note(now);
     if (this.timer || this.maxAgeSec === 0) return;
     const every = Math.min(15_000, Math.max(1000, (this.maxAgeSec * 1000) / 4));
@@ -57,11 +59,12 @@ export class SessionClock {
     this.timer.unref();
   }
 
-  /** The connection is gone (now, or on stop): the last moment connected. Resolves when written. */
+  /** The connection is gone (now, or on stop): if it was up, now is the last moment connected. Resolves when written. */
   disconnected(now = Date.now()): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.note(now);
+    if (this.isConnected) this.note(now);
+    this.isConnected = false;
     return this.writing;
   }
 
