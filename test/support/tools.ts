@@ -1,5 +1,5 @@
 /**
- * System tools some tests need that npm cannot bring (mosquitto, openssl, socat). One rule for all of them:
+ * System tools some tests need that npm cannot bring (mosquitto, socat). One rule for all of them:
  * the tool is there → the test runs; it is missing and `CI=true` → the test FAILS, saying what to install;
  * it is missing elsewhere → the test is skipped, and the reason is printed.
  */
@@ -51,7 +51,6 @@ function oldNode(): Tool {
 export const tools = {
   mosquitto: tool("mosquitto", "mosquitto"),
   mosquittoPasswd: tool("mosquitto_passwd", "mosquitto"),
-  openssl: tool("openssl", "openssl"),
   socat: tool("socat", "socat"),
   get oldNode(): Tool {
     oldNodeTool ??= oldNode();

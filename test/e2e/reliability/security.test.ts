@@ -23,7 +23,7 @@ function allFiles(dir: string): string[] {
 }
 
 /** TLS + a password file on a real mosquitto; secrets never appear in logs, bridge/info or responses. */
-describeWithTools([tools.mosquitto, tools.mosquittoPasswd, tools.openssl], "security: TLS, password, secrets", () => {
+describeWithTools([tools.mosquitto, tools.mosquittoPasswd], "security: TLS, password, secrets", () => {
   const certs = tempDir("zigmqtt-tls-");
   const data = tempDir("zigmqtt-sec-");
   let broker: Awaited<ReturnType<typeof startSecureMosquitto>>;

@@ -26,11 +26,11 @@ afterAll(async () => {
   for (const c of openClients) await c.close();
 });
 
-describeWithTools([tools.mosquitto, tools.openssl], "TLS", () => {
+describeWithTools([tools.mosquitto], "TLS", () => {
   let broker: TestBroker;
   const ca = join(dir, "ca.crt");
   beforeAll(async () => {
-    makeTestCertificates(dir);
+    await makeTestCertificates(dir);
     broker = await startMosquitto(mosquitto!, {
       scheme: "mqtts",
       listenerConfig: [
