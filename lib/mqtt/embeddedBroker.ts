@@ -1,8 +1,10 @@
 /**
  * An in-process MQTT broker (aedes over node:net, in-memory persistence: retained messages, QoS 1/2, sessions),
  * for installs without one. MQTT 3.1/3.1.1 only: aedes does not speak MQTT 5.
+ * With `mqtt.user`/`password` set it requires them from every client; without them it listens on loopback only.
  */
-import { createServer, connect as netConnect, type Server } from "node:net";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, isIP, connect as netConnect, type Server } from "node:net";
 import type { Logger } from "../util/logger.js";
 import { MqttError } from "./mqttErrors.js";
 
@@ -14,10 +16,17 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
+export interface BrokerCredentials {
+  user: string;
+  password: string;
+}
+
 export interface EmbeddedBrokerOptions {
   host: string;
   port: number;
   logger: Logger;
+  /** required from every client when given; without them only a loopback address is served */
+  credentials?: BrokerCredentials;
 }
 
 /** The `mqtt` settings keys that decide about the embedded broker. */
@@ -25,6 +34,38 @@ export interface EmbeddedBrokerSettings {
   server: string;
   embedded_broker?: "auto" | boolean;
   version?: 3 | 4 | 5 | null;
+  user?: string;
+  password?: string;
+}
+
+/** True for addresses only this machine can reach: localhost, 127.0.0.0/8, ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  if (h === "localhost" || h === "::1") return true;
+  return isIP(h) === 4 && h.startsWith("127.");
+}
+
+const digest = (value: string | Buffer): Buffer => createHash("sha256").update(value).digest();
+
+/** aedes' authenticate hook: the configured user and password, compared in constant time. */
+function authenticator(credentials: BrokerCredentials, logger: Logger) {
+  const user = digest(credentials.user);
+  const password = digest(credentials.password);
+  return (
+    client: { id: string },
+    username: Readonly<string | undefined>,
+    pass: Readonly<Buffer | undefined>,
+    done: (error: (Error & { returnCode: 4 }) | null, success: boolean | null) => void,
+  ): void => {
+    const userOk = timingSafeEqual(digest(username ?? ""), user);
+    const passwordOk = timingSafeEqual(digest(pass ?? ""), password);
+    if (userOk && passwordOk && username !== undefined && pass !== undefined) {
+      done(null, true);
+      return;
+    }
+    logger.warning(`Embedded MQTT broker: refused client ${client.id}: bad user name or password`, NS);
+    done(Object.assign(new Error("bad user name or password"), { returnCode: 4 as const }), null);
+  };
 }
 
 interface HostPort {
@@ -70,10 +111,26 @@ function formatUrl(host: string, port: number): string {
 }
 
 /** Starts aedes on host:port (port 0: any free port). Rejects with MqttError MQTT_BROKER_FAILED, e.g. port in use. */
-export async function startEmbeddedBroker({ host, port, logger }: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker({
+  host,
+  port,
+  logger,
+  credentials,
+}: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  if (!credentials && !isLoopbackHost(host)) {
+    throw new MqttError(
+      "MQTT_BROKER_FAILED",
+      `The embedded MQTT broker does not listen on ${host} (reachable from other machines) without a login: ` +
+        "set mqtt.user and mqtt.password, or use mqtt://localhost",
+      { host, port },
+    );
+  }
   // loaded only when a broker is needed: most installations use their own (aedes costs ~13 MB resident)
   const { Aedes } = await import("aedes");
-  const broker = await Aedes.createBroker({ drainTimeout: 30_000 });
+  const broker = await Aedes.createBroker({
+    drainTimeout: 30_000,
+    ...(credentials ? { authenticate: authenticator(credentials, logger) } : {}),
+  });
   broker.on("client", (client) => logger.debug(() => `Embedded broker: client ${client.id} connected`, NS));
   broker.on("clientDisconnect", (client) => logger.debug(() => `Embedded broker: ${client.id} disconnected`, NS));
   broker.on("clientError", (client, error) =>
@@ -153,8 +210,11 @@ export async function ensureBroker(
     return undefined;
   }
   try {
-    const broker = await startEmbeddedBroker({ host: target.host, port: target.port, logger });
-    logger.info(`No MQTT broker at ${server}: started the embedded broker there`, NS);
+    const credentials =
+      settings.user !== undefined ? { user: settings.user, password: settings.password ?? "" } : undefined;
+    const broker = await startEmbeddedBroker({ host: target.host, port: target.port, logger, credentials });
+    const login = credentials ? "requires mqtt.user and mqtt.password" : "anonymous, loopback only";
+    logger.info(`No MQTT broker at ${server}: started the embedded broker there (${login})`, NS);
     return broker;
   } catch (error) {
     // auto: another broker may have come up between the probe and the listen

@@ -1,5 +1,6 @@
 /**
- * The bridge's MQTT connection (mqtt.js underneath): persistent session with a stable client id, LWT on
+ * The bridge's MQTT connection (mqtt.js underneath): a stable client id whose session is resumed only after an
+ * absence of at most `mqtt.queued_command_max_age` (sessionClock.ts), LWT on
  * `<base>/bridge/state`, "online" announced only once subscribed (and again after every reconnect), a topic guard
  * in front of every publish, TCP_NODELAY, reconnect with backoff.
  */
@@ -21,8 +22,11 @@ import {
   displayServer,
   type MqttRuntimeOptions,
   type MqttSettings,
+  queuedCommandMaxAge,
 } from "./mqttOptions.js";
 import { PublishQueue } from "./publishQueue.js";
+import { SessionClock } from "./sessionClock.js";
+import { cleanStart, endOldSession, InboundGate } from "./sessionPolicy.js";
 import { assertPacketSize, assertPublishTopic, assertTopicFilter } from "./topicGuard.js";
 
 export type { MqttRuntimeOptions, MqttSettings } from "./mqttOptions.js";
@@ -78,6 +82,9 @@ export class MqttClient {
   private everConnected = false;
   private closing = false;
   private outageLogged = false;
+  private clock: SessionClock | undefined;
+  private cleanSessionLogged = false;
+  private readonly gate: InboundGate;
 
   constructor(
     private readonly settings: MqttSettings,
@@ -87,6 +94,9 @@ export class MqttClient {
     this.baseTopic = settings.base_topic;
     this.server = displayServer(settings.server);
     this.version = settings.version ?? 4;
+    this.gate = new InboundGate((topic, payload, packet) => {
+      this.callAll(this.messageHandlers, (h) => h(topic, payload, packet));
+    }, logger);
   }
 
   get connected(): boolean {
@@ -112,6 +122,16 @@ export class MqttClient {
       throw new MqttConnectError(this.server, (error as Error).message, error);
     }
     this.clientIdValue = options.clientId;
+    const maxAge = queuedCommandMaxAge(this.settings);
+    this.clock = new SessionClock(maxAge, options.clientId ?? "", this.server, this.runtime.dataDir, (message) =>
+      this.logger.warning(message, NS),
+    );
+    const resume = this.resumeSession(this.clock);
+    options.clean = cleanStart(maxAge, this.version, resume);
+    // MQTT 3.1.1 has no clean start that keeps the new session: end the old one with a clean connection first
+    if (!resume && !options.clean) {
+      await endOldSession(this.settings.server, options, this.runtime.connectTimeoutMs ?? 10_000);
+    }
     const timeoutMs = this.runtime.connectTimeoutMs ?? 10_000;
     this.logger.info(`Connecting to MQTT server at ${this.server} (client id ${options.clientId})`, NS);
     let client: MqttJsClient;
@@ -190,6 +210,7 @@ export class MqttClient {
       });
     }
     this.logger.debug(() => `Subscribed to ${topics.join(", ")}`, NS);
+    this.gate.open();
   }
 
   /** Ends subscriptions made with `subscribe` (a no-op while disconnected: a lost session has none). */
@@ -241,6 +262,7 @@ export class MqttClient {
     await withTimeout(new Promise<void>((resolve) => client.end(force, {}, () => resolve())), CLOSE_TIMEOUT_MS).catch(
       () => client.end(true),
     );
+    if (this.everConnected) await this.clock?.disconnected(); // written before the process may exit
     this.stats.connected = false;
   }
 
@@ -306,6 +328,8 @@ export class MqttClient {
     });
     client.on("connect", (connack: IConnackPacket) => {
       const first = !this.everConnected;
+      this.checkResumedSession(connack.sessionPresent);
+      this.cleanSessionLogged = false;
       this.everConnected = true;
       this.outageLogged = false;
       this.stats.connected = true;
@@ -316,6 +340,15 @@ export class MqttClient {
       void this.afterConnect(connack.sessionPresent, first);
     });
     client.on("reconnect", () => {
+      const clock = this.clock;
+      // MQTT 3.1.1 resumes in any case (a clean session would not outlive this connection): the gate drops what a
+      // too-old session delivers
+      if (clock)
+        client.options.clean = cleanStart(
+          clock.maxAgeSec,
+          this.version,
+          this.version !== 5 || this.resumeSession(clock),
+        );
       const next = Math.min((client.options.reconnectPeriod ?? minMs) * 2, maxMs);
       this.logger.debug(() => `Reconnecting to MQTT server ${this.server}`, NS);
       client.options.reconnectPeriod = next;
@@ -323,6 +356,7 @@ export class MqttClient {
     client.on("close", () => {
       if (!this.stats.connected) return;
       this.stats.connected = false;
+      void this.clock?.disconnected();
       if (this.closing) this.logger.info("Disconnected from MQTT server", NS);
       else this.logger.warning(`Disconnected from MQTT server ${this.server}; reconnecting`, NS);
       this.callAll(this.disconnectHandlers, (h) => h());
@@ -340,8 +374,35 @@ export class MqttClient {
     });
     client.on("message", (topic, payload, packet) => {
       this.stats.received++;
-      this.callAll(this.messageHandlers, (h) => h(topic, payload, packet));
+      this.gate.receive(topic, payload, packet);
     });
+  }
+
+  /** Resume the broker's session only after an absence within the bound; says so when it starts a clean one. */
+  private resumeSession(clock: SessionClock): boolean {
+    if (clock.mayResume()) return true;
+    const away = clock.awayMs();
+    if (clock.maxAgeSec > 0 && away !== undefined && !this.cleanSessionLogged) {
+      this.cleanSessionLogged = true;
+      this.logger.warning(
+        `The bridge was away from the MQTT server for ${Math.round(away / 1000)} s, longer than ` +
+          `mqtt.queued_command_max_age (${clock.maxAgeSec} s): starting a clean session, so commands queued ` +
+          "meanwhile are dropped",
+        NS,
+      );
+    }
+    return false;
+  }
+
+  /** A session the broker kept although we were away longer than the bound: drop what it delivers until subscribed. */
+  private checkResumedSession(sessionPresent: boolean): void {
+    const clock = this.clock;
+    if (!clock) return;
+    const away = clock.awayMs();
+    if (sessionPresent && !clock.mayResume() && away !== undefined) {
+      this.gate.stale(Math.round(away / 1000), clock.maxAgeSec);
+    }
+    clock.connected();
   }
 
   private async afterConnect(sessionPresent: boolean, first: boolean): Promise<void> {

@@ -26,6 +26,11 @@ export interface MqttSettings {
   version?: 3 | 4 | 5 | null;
   maximum_packet_size?: number;
   force_disable_retain?: boolean;
+  /**
+   * seconds; default 60. A QoS 1 command queued at the broker while the bridge was away is carried out on return
+   * only if the bridge was away for at most this long (the session is resumed); 0: a clean session every time.
+   */
+  queued_command_max_age?: number;
 }
 
 /** Runtime knobs that are not settings keys. */
@@ -37,14 +42,17 @@ export interface MqttRuntimeOptions {
   /** Reconnect backoff: first delay, doubled per failed attempt up to the maximum. Defaults 1 s and 30 s. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
-  /** MQTT 5 session expiry, seconds. Default one day. */
-  sessionExpirySec?: number;
   /** Disable Nagle's algorithm on the socket. Default true (a switch for measurements only). */
   noDelay?: boolean;
 }
 
 export const DEFAULT_MAXIMUM_PACKET_SIZE = 1048576;
-export const DEFAULT_SESSION_EXPIRY_SEC = 86400;
+export const DEFAULT_QUEUED_COMMAND_MAX_AGE_SEC = 60;
+
+/** `mqtt.queued_command_max_age` with its default. */
+export function queuedCommandMaxAge(settings: MqttSettings): number {
+  return settings.queued_command_max_age ?? DEFAULT_QUEUED_COMMAND_MAX_AGE_SEC;
+}
 
 /** A stable client id (`zigmqtt_` + 12 hex): the broker keeps our session, and QoS 1 commands, across restarts. */
 export function defaultClientId(baseTopic: string, dataDir = ""): string {
@@ -73,8 +81,16 @@ async function readPem(what: string, path: string | undefined): Promise<Buffer |
   }
 }
 
-/** mqtt.js options for the settings; reads the TLS files. Throws a one-line Error when a file is unreadable. */
-export async function buildClientOptions(settings: MqttSettings, runtime: MqttRuntimeOptions): Promise<IClientOptions> {
+/**
+ * mqtt.js options for the settings; reads the TLS files. Throws a one-line Error when a file is unreadable.
+ * `resume`: ask the broker for the session it kept (clean: false); else a clean session. MQTT 5 sessions expire
+ * `queued_command_max_age` seconds after a disconnect.
+ */
+export async function buildClientOptions(
+  settings: MqttSettings,
+  runtime: MqttRuntimeOptions,
+  resume = false,
+): Promise<IClientOptions> {
   const version = settings.version ?? 4;
   const [ca, key, cert] = await Promise.all([
     readPem("ca", settings.ca),
@@ -83,7 +99,7 @@ export async function buildClientOptions(settings: MqttSettings, runtime: MqttRu
   ]);
   const options: IClientOptions = {
     clientId: settings.client_id || defaultClientId(settings.base_topic, runtime.dataDir),
-    clean: false,
+    clean: !resume,
     keepalive: settings.keepalive ?? 60,
     protocolVersion: version,
     protocolId: version === 3 ? "MQIsdp" : "MQTT",
@@ -111,7 +127,7 @@ export async function buildClientOptions(settings: MqttSettings, runtime: MqttRu
   if (settings.server_name) options.servername = settings.server_name;
   if (version === 5) {
     options.properties = {
-      sessionExpiryInterval: runtime.sessionExpirySec ?? DEFAULT_SESSION_EXPIRY_SEC,
+      sessionExpiryInterval: queuedCommandMaxAge(settings),
       maximumPacketSize: settings.maximum_packet_size ?? DEFAULT_MAXIMUM_PACKET_SIZE,
     };
   }

@@ -68,6 +68,19 @@ export const mqttSchema: JsonSchema = {
       description: "Never publish retained messages (for brokers without retain support)",
       ...RR,
     },
+    queued_command_max_age: {
+      type: "integer",
+      title: "Queued command max age (zigmqtt)",
+      default: 60,
+      minimum: 0,
+      maximum: 4294967295,
+      description:
+        "zigmqtt addition. Seconds. A QoS 1 command published while the bridge was away (stopped, crashed or cut off " +
+        "from the broker) is carried out when it comes back only if it was away for at most this long; after a " +
+        "longer absence the bridge starts a clean MQTT session and those commands are dropped (logged). It is also " +
+        "the MQTT 5 session expiry. 0: a clean session at every connect, as zigbee2mqtt.",
+      ...RR,
+    },
     maximum_packet_size: {
       type: "number",
       title: "Maximum packet size",

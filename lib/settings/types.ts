@@ -23,6 +23,8 @@ export interface MqttSettings {
   include_device_information: boolean;
   force_disable_retain: boolean;
   maximum_packet_size: number;
+  /** zigmqtt only: seconds a QoS 1 command queued at the broker while the bridge was away stays valid; 0: none. */
+  queued_command_max_age: number;
   /** zigmqtt only: start a broker in-process ("auto": when `server` is local and nothing listens there). */
   embedded_broker: "auto" | boolean;
 }

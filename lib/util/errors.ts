@@ -12,6 +12,7 @@ export type ErrorCode =
   | "ADAPTER_UNAVAILABLE"
   | "BUSY"
   | "UNKNOWN_REQUEST"
+  | "TOO_LARGE"
   | "INTERNAL";
 
 export class BridgeError extends Error {

@@ -4,7 +4,8 @@ import { frontendConfig } from "../e2e/frontend/frontendWorld.js";
 import { connectWs } from "../e2e/frontend/wsClient.js";
 import { BASE, json, useBridgeWorld } from "../e2e/support/bridgeWorld.js";
 import { freePort } from "../support/broker.js";
-import { HAVE_CHROMIUM, launchBrowser, newPage, screenshot } from "./chromium.js";
+import { describeWithTools, tools } from "../support/tools.js";
+import { launchBrowser, newPage, screenshot } from "./chromium.js";
 
 /** The UI behind a reverse proxy's sub-path (`base_url: /z2m`) with `auth_token`: it asks for the token, then works. */
 const port = await freePort();
@@ -37,34 +38,39 @@ describe("base_url /z2m and auth_token: the WebSocket API", () => {
   });
 });
 
-describe.skipIf(!HAVE_CHROMIUM)("base_url /z2m and auth_token: the UI in Chromium", { timeout: 60_000 }, () => {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+describeWithTools(
+  [tools.chromium],
+  "base_url /z2m and auth_token: the UI in Chromium",
+  () => {
+    let browser: Browser | undefined;
+    beforeAll(async () => {
+      browser = await launchBrowser();
+    }, 60_000);
+    afterAll(async () => {
+      await browser?.close();
+    });
 
-  it("asks for the token, then lists the devices and sends commands", async () => {
-    if (!browser) throw new Error("no browser");
-    const { page, errors } = await newPage(browser);
-    await page.goto(`${ORIGIN}/z2m/#/devices`);
-    const token = page.locator('input[type="password"]');
-    await token.waitFor({ timeout: 20_000 });
-    await screenshot(page, "auth-token-prompt");
-    await token.fill(TOKEN);
-    await page.locator("main .card-actions button").click();
-    await page.getByText("demo_lamp", { exact: true }).first().waitFor({ timeout: 20_000 });
-    await page.getByText("Entries: 4").waitFor();
+    it("asks for the token, then lists the devices and sends commands", async () => {
+      if (!browser) throw new Error("no browser");
+      const { page, errors } = await newPage(browser);
+      await page.goto(`${ORIGIN}/z2m/#/devices`);
+      const token = page.locator('input[type="password"]');
+      await token.waitFor({ timeout: 20_000 });
+      await screenshot(page, "auth-token-prompt");
+      await token.fill(TOKEN);
+      await page.locator("main .card-actions button").click();
+      await page.getByText("demo_lamp", { exact: true }).first().waitFor({ timeout: 20_000 });
+      await page.getByText("Entries: 4").waitFor();
 
-    const since = world.mqtt.mark();
-    await page.getByRole("button", { name: "Permit join" }).click();
-    const rsp = await world.mqtt.waitForMessage(`${BASE}/bridge/response/permit_join`, { since });
-    expect(json(rsp.payload)).toMatchObject({ status: "ok", data: { time: 254 } });
-    await page.getByRole("button", { name: "Disable join" }).click();
-    await page.getByRole("button", { name: "Permit join" }).waitFor();
-    await screenshot(page, "devices-under-base-url");
-    expect(errors).toEqual([]);
-  });
-});
+      const since = world.mqtt.mark();
+      await page.getByRole("button", { name: "Permit join" }).click();
+      const rsp = await world.mqtt.waitForMessage(`${BASE}/bridge/response/permit_join`, { since });
+      expect(json(rsp.payload)).toMatchObject({ status: "ok", data: { time: 254 } });
+      await page.getByRole("button", { name: "Disable join" }).click();
+      await page.getByRole("button", { name: "Permit join" }).waitFor();
+      await screenshot(page, "devices-under-base-url");
+      expect(errors).toEqual([]);
+    });
+  },
+  { timeout: 60_000 },
+);

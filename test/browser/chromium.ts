@@ -1,18 +1,14 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { tools } from "../support/tools.js";
 
 /**
  * Headless Chromium from Debian's package (`apt-get install chromium`), driven by playwright-core (which never
- * downloads a browser). `CHROMIUM_PATH` overrides the binary. Without it the browser tests are skipped with a line
- * saying so, except under `CI=true`, where a missing Chromium fails the run.
+ * downloads a browser). `CHROMIUM_PATH` overrides the binary. Without it the browser tests follow the tool rule of
+ * test/support/tools.ts: skipped with the reason printed, except under `CI=true`, where they fail.
  */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  if (process.env.CI === "true") throw new Error(`CI=true and no Chromium at ${CHROMIUM}: .ci/run installs it`);
-  console.warn(`skipped: the browser tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
-}
+export const CHROMIUM = tools.chromium.path ?? "/usr/bin/chromium";
 
 /** Screenshots land here (gitignored), for people to look at. */
 export const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts", "browser");

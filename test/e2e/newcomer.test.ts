@@ -1,6 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../support/broker.js";
 import { connectTestClient } from "../support/mqttTestClient.js";
 import { removeDir, tempDir, waitFor } from "./support/herdsmanWorld.js";
 
@@ -31,11 +33,28 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+/** A copy of the working tree as git sees it (tracked and new files, nothing ignored): what is being tested. */
+function copyWorkingTree(to: string): void {
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: REPO,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter(Boolean);
+  for (const file of files) {
+    const from = join(REPO, file);
+    if (!existsSync(from)) continue; // deleted in the working tree
+    mkdirSync(dirname(join(to, file)), { recursive: true });
+    copyFileSync(from, join(to, file));
+  }
+}
+
 /**
- * The newcomer path, as the README says it: a fresh clone, `npm ci`, `npm start` on an empty data directory, and
- * the demo lamp answers a /set on mqtt://localhost:1883 — the broker already there, or the embedded one.
+ * The newcomer path, as the README says it: the project's files, `npm ci`, `npm start` on an empty data directory,
+ * and the demo lamp answers a /set. The broker address is a free port (never a real broker on 1883), set the way a
+ * user would (ZIGMQTT_CONFIG_MQTT_SERVER): nothing listens there, so the embedded broker starts.
  */
-describe("newcomer path: fresh clone, npm ci, npm start", () => {
+describe("newcomer path: the working tree, npm ci, npm start", () => {
   const work = tempDir("zigmqtt-clone-");
   const data = tempDir("zigmqtt-data-");
   let child: ChildProcess | undefined;
@@ -56,7 +75,8 @@ describe("newcomer path: fresh clone, npm ci, npm start", () => {
 
   it("the demo lamp answers within a minute of npm start", { timeout: 300_000 }, async () => {
     const clone = join(work, "zigmqtt");
-    execFileSync("git", ["clone", "--quiet", REPO, clone]);
+    copyWorkingTree(clone);
+    const server = `mqtt://localhost:${await freePort()}`;
     execFileSync(npm, ["ci", "--no-audit", "--no-fund", "--prefer-offline"], {
       cwd: clone,
       stdio: "ignore",
@@ -67,7 +87,7 @@ describe("newcomer path: fresh clone, npm ci, npm start", () => {
     const t0 = Date.now();
     child = spawn(npm, ["start"], {
       cwd: clone,
-      env: { ...process.env, ZIGMQTT_DATA: data },
+      env: { ...process.env, ZIGMQTT_DATA: data, ZIGMQTT_CONFIG_MQTT_SERVER: server },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout?.on("data", (d) => {
@@ -78,10 +98,9 @@ describe("newcomer path: fresh clone, npm ci, npm start", () => {
     });
     await waitFor(() => /zigmqtt started/.test(out) || child?.exitCode !== null, 60_000, "zigmqtt started");
     expect(out).toMatch(/zigmqtt started/);
-    const embedded = /started the embedded broker/i.test(out);
-    console.log(`[newcomer] broker on localhost:1883: ${embedded ? "the embedded one" : "an existing one"}`);
+    expect(out).toContain(`No MQTT broker at ${server}: started the embedded broker there (anonymous, loopback only)`);
 
-    const mqtt = await connectTestClient("mqtt://localhost:1883");
+    const mqtt = await connectTestClient(server);
     await mqtt.subscribe("zigbee2mqtt/demo_lamp");
     await waitFor(() => /Interview of 'demo_lamp' successful/.test(out), 20_000, "the demo lamp paired");
     for (const state of ["OFF", "ON"]) {

@@ -4,13 +4,15 @@
  * Set ZIGMQTT_TEST_BROKER=aedes to force aedes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { startEmbeddedBroker } from "../../lib/mqtt/embeddedBroker.js";
 import type { Logger } from "../../lib/util/logger.js";
+import { findExecutable } from "./tools.js";
+
+export { findExecutable };
 
 export type BrokerKind = "mosquitto" | "aedes";
 
@@ -40,19 +42,6 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Path of a mosquitto binary (PATH, then /usr/sbin), or undefined. */
-export function findExecutable(name: string, extra: string[] = ["/usr/sbin", "/usr/local/sbin"]): string | undefined {
-  for (const dir of [...(process.env.PATH ?? "").split(delimiter), ...extra]) {
-    if (!dir) continue;
-    const path = join(dir, name);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {}
-  }
-  return undefined;
 }
 
 /** Resolves when mosquitto logs that it is running (after opening its listeners); rejects if it exits first. */

@@ -1,27 +1,44 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findExecutable, startMosquitto, type TestBroker } from "./broker.js";
+import { generate } from "selfsigned";
+import { startMosquitto, type TestBroker } from "./broker.js";
+import { tools } from "./tools.js";
 
-export const tools = {
-  mosquitto: findExecutable("mosquitto"),
-  openssl: findExecutable("openssl"),
-  mosquittoPasswd: findExecutable("mosquitto_passwd"),
-};
+export { tools };
 
-/** A throwaway CA and a server certificate for localhost/127.0.0.1 in `dir`; returns the file paths. */
-export function makeTestCertificates(dir: string): { ca: string; cert: string; key: string } {
-  if (!tools.openssl) throw new Error("openssl is not installed");
-  const ssl = (...args: string[]) => execFileSync(tools.openssl as string, args, { cwd: dir, stdio: "pipe" });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  ssl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=zigmqtt test CA");
-  ssl("req", ...ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
-  writeFileSync(join(dir, "ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-  ssl(
-    ...["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial"],
-    ...["-out", "server.crt", "-days", "2", "-extfile", "ext.cnf"],
-  );
-  return { ca: join(dir, "ca.crt"), cert: join(dir, "server.crt"), key: join(dir, "server.key") };
+/**
+ * A throwaway CA and a server certificate for localhost/127.0.0.1 in `dir` (EC P-256, valid two days), made with
+ * the `selfsigned` npm package: no openssl binary needed. Returns the file paths.
+ */
+export async function makeTestCertificates(dir: string): Promise<{ ca: string; cert: string; key: string }> {
+  const days2 = new Date(Date.now() + 2 * 86_400_000);
+  const common = { keyType: "ec" as const, curve: "P-256" as const, algorithm: "sha256", notAfterDate: days2 };
+  const ca = await generate([{ name: "commonName", value: "zigmqtt test CA" }], {
+    ...common,
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+  });
+  const server = await generate([{ name: "commonName", value: "localhost" }], {
+    ...common,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+        ],
+      },
+    ],
+  });
+  const files = { ca: join(dir, "ca.crt"), cert: join(dir, "server.crt"), key: join(dir, "server.key") };
+  writeFileSync(files.ca, ca.cert);
+  writeFileSync(files.cert, server.cert);
+  writeFileSync(files.key, server.private, { mode: 0o600 });
+  return files;
 }
 
 /** mosquitto with a TLS listener (certificates from `makeTestCertificates`) and, optionally, a password file. */
@@ -29,19 +46,21 @@ export async function startSecureMosquitto(
   dir: string,
   opts: { users?: Record<string, string> } = {},
 ): Promise<TestBroker & { ca: string }> {
-  if (!tools.mosquitto) throw new Error("mosquitto is not installed");
-  const { ca, cert, key } = makeTestCertificates(dir);
+  const mosquitto = tools.mosquitto.path;
+  if (!mosquitto) throw new Error("mosquitto is not installed");
+  const { ca, cert, key } = await makeTestCertificates(dir);
   const config = [`cafile ${ca}`, `certfile ${cert}`, `keyfile ${key}`, "require_certificate false"];
   if (opts.users) {
-    if (!tools.mosquittoPasswd) throw new Error("mosquitto_passwd is not installed");
+    const passwd = tools.mosquittoPasswd.path;
+    if (!passwd) throw new Error("mosquitto_passwd is not installed");
     const file = join(dir, "passwords");
     let first = true;
     for (const [user, password] of Object.entries(opts.users)) {
-      execFileSync(tools.mosquittoPasswd, [...(first ? ["-c"] : []), "-b", file, user, password], { stdio: "pipe" });
+      execFileSync(passwd, [...(first ? ["-c"] : []), "-b", file, user, password], { stdio: "pipe" });
       first = false;
     }
     config.push("allow_anonymous false", `password_file ${file}`);
   } else config.push("allow_anonymous true");
-  const broker = await startMosquitto(tools.mosquitto, { scheme: "mqtts", listenerConfig: config });
+  const broker = await startMosquitto(mosquitto, { scheme: "mqtts", listenerConfig: config });
   return Object.assign(broker, { ca });
 }

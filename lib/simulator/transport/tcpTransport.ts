@@ -11,13 +11,14 @@ export interface TcpTransportOptions {
 }
 
 /**
- * Serves the coordinator on a TCP port, as a network-attached coordinator (or ser2net) does. One host at a time:
- * a new connection replaces the old one, like re-opening a serial port.
+ * Serves the coordinator on a TCP port, as a network-attached coordinator (or ser2net) does. One host at a time, as
+ * a serial port: while a host is connected, another local client is refused (closed, with a log line), so it cannot
+ * knock the bridge off its adapter. Once the host has closed its side, the next connection is the host again.
  */
 export class TcpTransport {
   private server: Server | undefined;
   private socket: Socket | undefined;
-  readonly stats = { connections: 0, discardedBytes: 0, badFrames: 0 };
+  readonly stats = { connections: 0, refused: 0, discardedBytes: 0, badFrames: 0 };
 
   constructor(
     private readonly endpoint: HostEndpoint,
@@ -40,11 +41,20 @@ export class TcpTransport {
   }
 
   private accept(socket: Socket): void {
-    this.stats.connections++;
-    if (this.socket) {
-      this.options.log?.("info", "a new host connected; closing the previous connection");
-      this.socket.destroy();
+    const current = this.socket;
+    // a host that closed its side (a restart, a reconnect) is gone even if its 'close' has not been seen yet
+    if (current && !current.destroyed && !current.readableEnded) {
+      this.stats.refused++;
+      this.options.log?.(
+        "warn",
+        `refused a second host connection from ${socket.remoteAddress}:${socket.remotePort}: ` +
+          "a host is already connected (one at a time, as a serial port)",
+      );
+      socket.destroy();
+      return;
     }
+    current?.destroy();
+    this.stats.connections++;
     this.socket = socket;
     socket.setNoDelay(true);
     let staleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -105,6 +115,12 @@ export class TcpTransport {
       s.once("drain", done);
       s.once("close", done);
     });
+  }
+
+  /** The port it listens on (undefined before `listen()` and after `close()`). */
+  get port(): number | undefined {
+    const addr = this.server?.address();
+    return addr && typeof addr === "object" ? addr.port : undefined;
   }
 
   get connected(): boolean {

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { connectTestClient, type TestClient } from "../../support/mqttTestClient.js";
-import { startSecureMosquitto, tools } from "../../support/tls.js";
+import { startSecureMosquitto } from "../../support/tls.js";
+import { describeWithTools, tools } from "../../support/tools.js";
 import { BASE, request } from "../support/bridgeWorld.js";
 import { NETWORK, removeDir, tempDir, waitFor } from "../support/herdsmanWorld.js";
 
@@ -22,7 +23,7 @@ function allFiles(dir: string): string[] {
 }
 
 /** TLS + a password file on a real mosquitto; secrets never appear in logs, bridge/info or responses. */
-describe("security: TLS, password, secrets", () => {
+describeWithTools([tools.mosquitto, tools.mosquittoPasswd], "security: TLS, password, secrets", () => {
   const certs = tempDir("zigmqtt-tls-");
   const data = tempDir("zigmqtt-sec-");
   let broker: Awaited<ReturnType<typeof startSecureMosquitto>>;
@@ -56,9 +57,6 @@ describe("security: TLS, password, secrets", () => {
   };
 
   beforeAll(async () => {
-    if (!tools.mosquitto || !tools.openssl || !tools.mosquittoPasswd) {
-      throw new Error("this test needs mosquitto, mosquitto_passwd and openssl (.ci/run installs them)");
-    }
     broker = await startSecureMosquitto(certs, { users: { bridge: PASSWORD, observer: "obs-pw" } });
   });
 

@@ -1,16 +1,13 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Controller } from "zigbee-herdsman";
 import type { Simulator } from "../../../lib/simulator/simulator.js";
-import { socatAvailable } from "../../../lib/simulator/transport/ptyBridge.js";
+import { describeWithTools, tools } from "../../support/tools.js";
 import { createController, removeDir, startSimulator, tempDir, waitFor } from "../support/herdsmanWorld.js";
 import { convertSet } from "../support/zhc.js";
 
-const hasSocat = socatAvailable();
-if (!hasSocat) console.warn("[skip] herdsman over a pty: socat is not installed (apt-get install socat)");
-
 /** The serial path: herdsman opens a pseudo-terminal through serialport, exactly as it opens a USB stick. */
-describe.skipIf(!hasSocat)("zigbee-herdsman on the virtual coordinator over a serial pty", () => {
+describeWithTools([tools.socat], "zigbee-herdsman on the virtual coordinator over a serial pty", () => {
   const dir = tempDir();
   let sim: Simulator;
   let controller: Controller;

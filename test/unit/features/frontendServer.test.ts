@@ -9,7 +9,7 @@ import { normalizeBaseUrl, uiRequestHandler } from "../../../lib/features/fronte
 import { uiPackageDir } from "../../../lib/features/frontend/uiPackage.js";
 import type { FrontendSettings } from "../../../lib/settings/types.js";
 import { removeDir, tempDir } from "../../e2e/support/herdsmanWorld.js";
-import { makeTestCertificates, tools } from "../../support/tls.js";
+import { makeTestCertificates } from "../../support/tls.js";
 
 /** The HTTP side of the frontend on real sockets: unix socket, TLS, WebSocket-only mode, refused settings. */
 const dir = tempDir("zigmqtt-frontend-");
@@ -69,8 +69,8 @@ describe("frontend server", () => {
     expect(await body(res)).toEqual({ status: 200, text: "<html>ui</html>" });
   });
 
-  it.skipIf(!tools.openssl && process.env.CI !== "true")("serves HTTPS with ssl_cert and ssl_key", async () => {
-    const certs = makeTestCertificates(dir);
+  it("serves HTTPS with ssl_cert and ssl_key", async () => {
+    const certs = await makeTestCertificates(dir);
     const l = await start(settings({ host: "127.0.0.1", ssl_cert: certs.cert, ssl_key: certs.key }));
     expect(l.address).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
     const res = await new Promise<IncomingMessage>((r) =>

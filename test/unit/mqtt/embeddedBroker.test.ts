@@ -1,11 +1,14 @@
 import { createServer, type Server } from "node:net";
+import { connectAsync } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type EmbeddedBroker,
   ensureBroker,
   isBrokerListening,
   isLocalServer,
+  isLoopbackHost,
 } from "../../../lib/mqtt/embeddedBroker.js";
+import { MqttClient } from "../../../lib/mqtt/mqttClient.js";
 import { MqttError } from "../../../lib/mqtt/mqttErrors.js";
 import { freePort } from "../../support/broker.js";
 import { connectTestClient, type TestClient } from "../../support/mqttTestClient.js";
@@ -51,7 +54,7 @@ describe("embedded broker", () => {
     expect(broker?.url).toBe(server);
     expect(logger.lines).toContainEqual({
       level: "info",
-      message: `No MQTT broker at ${server}: started the embedded broker there`,
+      message: `No MQTT broker at ${server}: started the embedded broker there (anonymous, loopback only)`,
     });
     expect(await isBrokerListening(server)).toBe(true);
 
@@ -110,5 +113,50 @@ describe("embedded broker", () => {
     await client.end();
     await broker?.close();
     expect(await isBrokerListening(server)).toBe(false);
+  });
+
+  it("with mqtt.user/password set, it requires them: no login or a wrong one is refused, the bridge gets in", async () => {
+    const port = await freePort();
+    const server = `mqtt://127.0.0.1:${port}`;
+    const logger = recordingLogger();
+    const settings = { server, embedded_broker: "auto" as const, user: "bridge", password: "s3cret" };
+    track(await ensureBroker(settings, logger));
+    expect(logger.lines.map((l) => l.message)).toContain(
+      `No MQTT broker at ${server}: started the embedded broker there (requires mqtt.user and mqtt.password)`,
+    );
+    const refused = async (options: { username?: string; password?: string }) => {
+      const error = await connectAsync(server, { ...options, reconnectPeriod: 0 }).then(
+        (c) => c.endAsync().then(() => undefined),
+        (e: unknown) => e,
+      );
+      expect(error, JSON.stringify(options)).toMatchObject({ code: 4 }); // CONNACK: bad user name or password
+    };
+    await refused({});
+    await refused({ username: "bridge", password: "wrong" });
+    await refused({ username: "other", password: "s3cret" });
+    const bridge = new MqttClient({ server, base_topic: "zauth", user: "bridge", password: "s3cret" }, logger);
+    cleanup.push(() => bridge.close());
+    await bridge.connect();
+    expect(bridge.connected).toBe(true);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: "warning", message: expect.stringMatching(/refused client .*: bad user name/) }),
+    );
+  });
+
+  it("refuses to listen beyond loopback without a login; with one it serves 0.0.0.0", async () => {
+    const port = await freePort();
+    const server = `mqtt://0.0.0.0:${port}`;
+    await expect(ensureBroker({ server, embedded_broker: "auto" }, recordingLogger())).rejects.toThrow(
+      `The embedded MQTT broker does not listen on 0.0.0.0 (reachable from other machines) without a login: set mqtt.user and mqtt.password, or use mqtt://localhost`,
+    );
+    expect(await isBrokerListening(server)).toBe(false);
+    const broker = track(await ensureBroker({ server, user: "u", password: "p" }, recordingLogger()));
+    expect(broker?.url).toBe(server);
+    expect(isLoopbackHost("127.0.0.2") && isLoopbackHost("[::1]") && isLoopbackHost("localhost")).toBe(true);
+    expect([isLoopbackHost("0.0.0.0"), isLoopbackHost("::"), isLoopbackHost("192.168.1.2")]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 });

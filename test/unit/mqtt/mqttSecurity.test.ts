@@ -1,28 +1,20 @@
-/** TLS and username/password against a real mosquitto (skipped, with the reason, when the tools are missing). */
+/** TLS and username/password against a real mosquitto (gated on the tools: test/support/tools.ts). */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { MqttClient } from "../../../lib/mqtt/mqttClient.js";
 import { MqttConnectError } from "../../../lib/mqtt/mqttErrors.js";
-import { findExecutable, startMosquitto, type TestBroker } from "../../support/broker.js";
+import { startMosquitto, type TestBroker } from "../../support/broker.js";
 import { makeTestCertificates } from "../../support/tls.js";
+import { describeWithTools, tools } from "../../support/tools.js";
 import { recordingLogger } from "./mqttWorld.js";
 
-const mosquitto = findExecutable("mosquitto");
-const openssl = findExecutable("openssl");
-const mosquittoPasswd = findExecutable("mosquitto_passwd");
+const mosquitto = tools.mosquitto.path;
+const mosquittoPasswd = tools.mosquittoPasswd.path;
 const dir = mkdtempSync(join(tmpdir(), "zigmqtt-security-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function skipReason(needs: [string, string | undefined][]): string | undefined {
-  const missing = needs.filter(([, path]) => !path).map(([name]) => name);
-  if (missing.length === 0) return undefined;
-  const reason = `needs ${missing.join(", ")}`;
-  console.info(`mqttSecurity: skipping tests that ${reason}`);
-  return reason;
-}
 
 const openClients: MqttClient[] = [];
 function client(settings: Partial<ConstructorParameters<typeof MqttClient>[0]> & { server: string }): MqttClient {
@@ -34,15 +26,11 @@ afterAll(async () => {
   for (const c of openClients) await c.close();
 });
 
-const tlsSkip = skipReason([
-  ["mosquitto", mosquitto],
-  ["openssl", openssl],
-]);
-describe.skipIf(tlsSkip !== undefined)("TLS", () => {
+describeWithTools([tools.mosquitto], "TLS", () => {
   let broker: TestBroker;
   const ca = join(dir, "ca.crt");
   beforeAll(async () => {
-    makeTestCertificates(dir);
+    await makeTestCertificates(dir);
     broker = await startMosquitto(mosquitto!, {
       scheme: "mqtts",
       listenerConfig: [
@@ -91,11 +79,7 @@ describe.skipIf(tlsSkip !== undefined)("TLS", () => {
   });
 });
 
-const authSkip = skipReason([
-  ["mosquitto", mosquitto],
-  ["mosquitto_passwd", mosquittoPasswd],
-]);
-describe.skipIf(authSkip !== undefined)("username and password", () => {
+describeWithTools([tools.mosquitto, tools.mosquittoPasswd], "username and password", () => {
   let broker: TestBroker;
   beforeAll(async () => {
     const passwords = join(dir, "passwords");

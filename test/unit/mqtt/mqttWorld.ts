@@ -1,5 +1,8 @@
 /** Shared setup for the MQTT adapter tests: a broker, bridge clients and spy clients, all cleaned up after each test. */
 import { randomUUID } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { MqttClient, type MqttRuntimeOptions, type MqttSettings } from "../../../lib/mqtt/mqttClient.js";
 import type { Logger, LogLevel } from "../../../lib/util/logger.js";
@@ -49,8 +52,12 @@ export function useMqttWorld(): MqttWorld {
   world.base = `zt_${randomUUID().slice(0, 8)}`;
   world.bridge = (settings = {}, runtime = {}) => {
     const logger = recordingLogger();
+    // the data dir keeps when the bridge was last connected (mqtt_session.json): same dir, same session
+    const dataDir = join(tmpdir(), world.base);
+    mkdirSync(dataDir, { recursive: true });
+    closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const client = new MqttClient({ server: world.broker.url, base_topic: world.base, ...settings }, logger, {
-      dataDir: `/tmp/${world.base}`,
+      dataDir,
       reconnectMinMs: 100,
       reconnectMaxMs: 400,
       connectTimeoutMs: 3000,
