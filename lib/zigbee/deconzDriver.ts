@@ -19,6 +19,11 @@ const NS = "z2m:zigbee";
  *    socket event, which nothing can catch. {@link guardDeconz} binds that handler on the driver instance as soon
  *    as herdsman creates the adapter, before the driver's first tick opens the socket (the driver reads the
  *    property each time it opens one).
+ * 3. The driver times out a request whose APS-DATA.confirm never comes after `request.timeout * 1000` ms, "seconds *
+ *    1000", while every caller passes milliseconds (10 s ZDO and ZCL, 60 s broadcasts): a lost confirm held the
+ *    command, and every later command to that device behind it, for hours. {@link guardDeconz} wraps the driver's
+ *    `enqueueApsDataRequest` on the instance to hand it a copy of the request with the timeout in seconds (the
+ *    adapter keeps its own request, in ms, for the response it waits for).
  *
  * Left as they are (no handle to reach them): the adapter's own 1 s `setInterval` (request timeouts; it touches
  * no port, but keeps the event loop alive, so the process ends with an explicit exit, as lib/main.ts does) and the
@@ -30,6 +35,7 @@ interface DeconzDriverFields {
   onPortClose?: unknown;
   isOpen?: unknown;
   close?: unknown;
+  enqueueApsDataRequest?: unknown;
 }
 
 /** herdsman's adapter instance and its deconz driver, or undefined (with a debug line) when it is not one. */
@@ -69,8 +75,8 @@ export function quiesceDeconz(h: Controller, logger: Logger): void {
 }
 
 /**
- * Binds the deconz driver's socket close handler as soon as `h` creates its adapter (see 2. above): watches
- * herdsman's `adapter` field, which Controller.start() assigns. No-op for other adapters.
+ * Fixes up the deconz driver as soon as `h` creates its adapter (2. and 3. above): watches herdsman's `adapter`
+ * field, which Controller.start() assigns. No-op for other adapters.
  */
 export function guardDeconz(h: Controller, logger: Logger): void {
   const holder = h as unknown as Record<string, unknown>;
@@ -90,6 +96,14 @@ export function guardDeconz(h: Controller, logger: Logger): void {
       if (!driver) return;
       if (typeof driver.onPortClose === "function") driver.onPortClose = driver.onPortClose.bind(driver);
       else logger.debug("deconz driver without onPortClose(): the TCP close guard is off (herdsman changed?)", NS);
+      const enqueue = driver.enqueueApsDataRequest;
+      if (typeof enqueue === "function") {
+        driver.enqueueApsDataRequest = (request: unknown) => {
+          const timeout = (request as { timeout?: unknown } | null)?.timeout;
+          if (typeof timeout !== "number") return enqueue.call(driver, request);
+          return enqueue.call(driver, { ...(request as object), timeout: timeout / 1000 });
+        };
+      } else logger.debug("deconz driver without enqueueApsDataRequest(): confirm timeouts stay in hours", NS);
     },
   });
 }
