@@ -116,7 +116,8 @@ export class Zigbee {
       acceptJoiningDeviceHandler: async (ieee) => this.acceptJoin(ieee),
     });
     if (this.stopping || signal?.aborted) throw new BridgeError("ADAPTER_UNAVAILABLE", "The bridge is stopping");
-    guardDeconz(herdsman, this.logger);
+    // herdsman picks the adapter itself when none is configured
+    if (target.adapter === undefined || target.adapter === "deconz") guardDeconz(herdsman, this.logger);
     this.wire(herdsman);
     const abort = new AbortController();
     const started = herdsman.start(abort.signal);
