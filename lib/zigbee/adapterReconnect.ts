@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Controller } from "zigbee-herdsman";
 import { errorMessage } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
+import { quiesceDeconz } from "./deconzDriver.js";
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
@@ -85,4 +86,5 @@ export async function stopQuietly(h: Controller, logger: Logger): Promise<void> 
   } catch (e) {
     logger.debug(() => `stopping zigbee-herdsman: ${errorMessage(e)}`, "z2m:zigbee");
   }
+  quiesceDeconz(h, logger);
 }

@@ -51,11 +51,11 @@ export async function resolveSerialTarget(
   if (port?.startsWith(VIRTUAL_PREFIX)) {
     const scenario = port.slice(VIRTUAL_PREFIX.length) || "demo";
     const adapter = virtualAdapter(serial.adapter);
-    // herdsman's deconz driver crashes the process when its TCP socket closes (it registers an unbound close
-    // handler), so a virtual ConBee is a serial port, as a real one is: a pty through socat
+    // a virtual ConBee is a serial port, as a real one is: a pty through socat (on TCP, herdsman's deconz driver
+    // needs the close handler guard of deconzDriver.ts)
     const serialPty = adapter === "deconz" && socatAvailable();
     if (adapter === "deconz" && !serialPty)
-      logger.warning("socat is not installed: the virtual ConBee is on TCP, where herdsman fails on a disconnect", NS);
+      logger.warning("socat is not installed: the virtual ConBee is on TCP instead of a serial port", NS);
     const simulator = new Simulator({
       scenario,
       adapter,

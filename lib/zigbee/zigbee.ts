@@ -8,6 +8,7 @@ import type { Logger } from "../util/logger.js";
 import { AdapterReconnect, closeAdapter, stopQuietly } from "./adapterReconnect.js";
 import { BridgeDevice, type DeviceOptionsSource } from "./bridgeDevice.js";
 import { BridgeGroup, type GroupOptionsSource } from "./bridgeGroup.js";
+import { guardDeconz, quiesceDeconz } from "./deconzDriver.js";
 import type { Device, Group } from "./herdsmanTypes.js";
 import { resolveSerialTarget, type SerialTarget, type VirtualCoordinator } from "./serialTarget.js";
 
@@ -115,6 +116,8 @@ export class Zigbee {
       acceptJoiningDeviceHandler: async (ieee) => this.acceptJoin(ieee),
     });
     if (this.stopping || signal?.aborted) throw new BridgeError("ADAPTER_UNAVAILABLE", "The bridge is stopping");
+    // herdsman picks the adapter itself when none is configured
+    if (target.adapter === undefined || target.adapter === "deconz") guardDeconz(herdsman, this.logger);
     this.wire(herdsman);
     const abort = new AbortController();
     const started = herdsman.start(abort.signal);
@@ -124,6 +127,7 @@ export class Zigbee {
       result = await started;
     } catch (e) {
       await closeAdapter(herdsman);
+      quiesceDeconz(herdsman, this.logger);
       if (this.stopping) throw new BridgeError("ADAPTER_UNAVAILABLE", "The bridge stopped during the adapter start");
       throw new BridgeError(
         "ADAPTER_UNAVAILABLE",
@@ -222,6 +226,7 @@ export class Zigbee {
         await closeAdapter(starting.herdsman);
         await Promise.race([starting.done, sleep(CLOSE_RETRY_MS)]);
       }
+      quiesceDeconz(starting.herdsman, this.logger);
     }
     await this.reconnector.stop();
     this.adapterDown = true;
@@ -233,6 +238,7 @@ export class Zigbee {
       } catch (e) {
         this.logger.warning(`stopping zigbee-herdsman: ${errorMessage(e)}`, NS);
       }
+      quiesceDeconz(h, this.logger);
     }
     await this.target?.virtual?.stop();
   }

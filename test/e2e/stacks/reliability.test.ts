@@ -109,10 +109,16 @@ describe("deCONZ faults", () => {
     expect(d.queues.maxInFlight).toBeGreaterThan(1);
   });
 
+  // the first command's confirm is lost: herdsman gives up on it after its timeout (10 s; herdsman 10.9.5's deconz
+  // driver waited hours until lib/zigbee/deconzDriver.ts), so its state message does not come, but the bulb has it.
+  // (This test once passed only because a stopped bridge's deconz driver, still ticking in the same process,
+  // emptied every queue of the process each time it tried to reconnect.)
   it("a dropped APS confirm: the command still reaches the bulb, and the next commands work", async () => {
     const d = deconz();
+    const bulb = w.bridge.simulator.device("bulb");
     d.faults.dropConfirms = 1;
-    await setBrightness(w, 90);
+    await w.mqtt.publish(`${BASE}/bulb/set`, JSON.stringify({ brightness: 90 }));
+    await waitFor(() => bulb.getAttribute(1, "genLevelCtrl", "currentLevel") === 90, 10_000, "the bulb at 90");
     expect(d.stats.confirmsDropped).toBe(1);
     await setBrightness(w, 91);
     await setBrightness(w, 92);
