@@ -163,13 +163,22 @@ export class WorldPieces implements BridgeTestWorld {
  * configured, or the devices of `scenario`), and an observer on `zigbee2mqtt/#`; torn down after the file's tests.
  */
 export function useBridgeWorld(
-  options: { config?: Record<string, unknown>; devices?: number; scenario?: Scenario } = {},
+  options: {
+    /** configuration sections (see `writeConfig`), or a function of the test broker's URL returning them */
+    config?: Record<string, unknown> | ((brokerUrl: string) => Record<string, unknown>);
+    devices?: number;
+    scenario?: Scenario;
+    /** why this world needs mosquitto rather than aedes (e.g. MQTT 5): the start fails when it is missing */
+    mosquittoFor?: string;
+  } = {},
 ): BridgeTestWorld {
   const world = new WorldPieces(tempDir());
   const { dir, started: state } = world;
   beforeAll(async () => {
     state.broker = await startTestBroker();
-    let config = options.config;
+    if (options.mosquittoFor && state.broker.kind !== "mosquitto")
+      throw new Error(`this test needs mosquitto (${options.mosquittoFor})`);
+    let config = typeof options.config === "function" ? options.config(state.broker.url) : options.config;
     if (options.scenario)
       config = { serial: { port: scenarioPort(dir, options.scenario), adapter: "zstack" }, ...config };
     writeConfig(dir, state.broker.url, config);
