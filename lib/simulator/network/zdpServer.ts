@@ -55,7 +55,7 @@ export interface ZdpReply {
 }
 
 /** A device that answers: joined and not silenced. Otherwise no answer ever comes, as on air. */
-function reachable(net: Network, nwk: number): Member | undefined {
+export function reachable(net: Network, nwk: number): Member | undefined {
   const m = net.get(nwk);
   return m?.joined && !m.silent ? m : undefined;
 }
@@ -77,7 +77,8 @@ function addressResponse(ieee: Ieee, nwk: number): Buffer {
   return b;
 }
 
-function parseBind(p: Buffer): Binding | undefined {
+/** The binding a Bind_req/Unbind_req body (after the transaction number) asks for; undefined when malformed. */
+export function parseBind(p: Buffer): Binding | undefined {
   if (p.length < 12) return undefined;
   const srcEndpoint = p[8];
   const clusterId = p.readUInt16LE(9);
@@ -85,6 +86,55 @@ function parseBind(p: Buffer): Binding | undefined {
     return { srcEndpoint, clusterId, destination: { kind: "group", groupId: p.readUInt16LE(12) } };
   if (p[11] === 0x03 && p.length >= 21)
     return { srcEndpoint, clusterId, destination: { kind: "endpoint", ieee: ieeeFromBuffer(p, 12), endpoint: p[20] } };
+  return undefined;
+}
+
+/** Node_Desc_rsp body of a device. */
+export function memberNodeDescriptor(m: Member): Buffer {
+  const d = m.device.description;
+  return Zdo.nodeDescriptor({
+    nwk: m.nwk,
+    logicalType: LOGICAL[d.logicalType],
+    macCapabilities: d.macCapabilities,
+    manufacturerCode: d.manufacturerCode,
+  });
+}
+
+/** Mgmt_Lqi_rsp body: the neighbour table of `owner` from `start`, one page. */
+export function lqiTableResponse(
+  net: Network,
+  owner: number,
+  epid: Buffer,
+  coordinatorIeee: Ieee,
+  start: number,
+): Buffer {
+  const all = neighborTable(net, owner, epid, coordinatorIeee);
+  return Zdo.lqiTable(all.length, start, page(all, start, TABLE_PAGE));
+}
+
+/** Mgmt_Rtg_rsp body: the routing table of `owner` from `start`, one page. */
+export function routingTableResponse(net: Network, owner: number, start: number): Buffer {
+  const all = routingTable(net, owner);
+  return Zdo.routingTable(all.length, start, page(all, start, TABLE_PAGE));
+}
+
+/** Mgmt_Bind_rsp body: the binding table of a device from `start`, one page. */
+export function bindingTableResponse(m: Member, start: number): Buffer {
+  const all = m.device.bindings.map((b) => ({
+    srcIeee: m.ieee,
+    srcEndpoint: b.srcEndpoint,
+    clusterId: b.clusterId,
+    dest:
+      b.destination.kind === "group"
+        ? { group: b.destination.groupId }
+        : { ieee: b.destination.ieee, endpoint: b.destination.endpoint },
+  }));
+  return Zdo.bindingTable(all.length, start, page(all, start, TABLE_PAGE));
+}
+
+/** The channel a Mgmt_NWK_Update_req channel mask names (its lowest of 11..26), or undefined. */
+export function channelOfMask(mask: number): number | undefined {
+  for (let ch = 11; ch <= 26; ch++) if (mask & (1 << ch)) return ch;
   return undefined;
 }
 
@@ -132,15 +182,7 @@ function answer(
     case ZdpCluster.NODE_DESC: {
       if (!m)
         return reply(Zdo.nodeDescriptor({ nwk: 0, logicalType: 0, macCapabilities: 0x8f, manufacturerCode: 0x1135 }));
-      const d = m.device.description;
-      return reply(
-        Zdo.nodeDescriptor({
-          nwk: m.nwk,
-          logicalType: LOGICAL[d.logicalType],
-          macCapabilities: d.macCapabilities,
-          manufacturerCode: d.manufacturerCode,
-        }),
-      );
+      return reply(memberNodeDescriptor(m));
     }
     case ZdpCluster.POWER_DESC:
       return reply(Zdo.powerDescriptor(from, m ? (m.device.description.macCapabilities & 0x04) !== 0 : true));
@@ -174,26 +216,13 @@ function answer(
     case ZdpCluster.MGMT_RTG: {
       if (m && m.device.description.logicalType !== "Router") return reply(Zdo.status(Zdo.ZdoStatus.NOT_SUPPORTED));
       const start = p[0] ?? 0;
-      if (clusterId === ZdpCluster.MGMT_LQI) {
-        const all = neighborTable(net, from, c.extendedPanId(), c.ieee());
-        return reply(Zdo.lqiTable(all.length, start, page(all, start, TABLE_PAGE)));
-      }
-      const all = routingTable(net, from);
-      return reply(Zdo.routingTable(all.length, start, page(all, start, TABLE_PAGE)));
+      if (clusterId === ZdpCluster.MGMT_LQI)
+        return reply(lqiTableResponse(net, from, c.extendedPanId(), c.ieee(), start));
+      return reply(routingTableResponse(net, from, start));
     }
     case ZdpCluster.MGMT_BIND: {
       if (!m) return reply(Zdo.status(Zdo.ZdoStatus.NOT_SUPPORTED));
-      const start = p[0] ?? 0;
-      const all = m.device.bindings.map((b) => ({
-        srcIeee: m.ieee,
-        srcEndpoint: b.srcEndpoint,
-        clusterId: b.clusterId,
-        dest:
-          b.destination.kind === "group"
-            ? { group: b.destination.groupId }
-            : { ieee: b.destination.ieee, endpoint: b.destination.endpoint },
-      }));
-      return reply(Zdo.bindingTable(all.length, start, page(all, start, TABLE_PAGE)));
+      return reply(bindingTableResponse(m, p[0] ?? 0));
     }
     case ZdpCluster.MGMT_LEAVE: {
       if (!m) return undefined;
@@ -217,15 +246,8 @@ function answer(
       return reply(Zdo.status(Zdo.ZdoStatus.SUCCESS));
     }
     case ZdpCluster.MGMT_NWK_UPDATE: {
-      if (p.length >= 5 && p[4] === 0xfe) {
-        const mask = p.readUInt32LE(0);
-        for (let ch = 11; ch <= 26; ch++) {
-          if (mask & (1 << ch)) {
-            c.changeChannel(ch);
-            break;
-          }
-        }
-      }
+      const channel = p.length >= 5 && p[4] === 0xfe ? channelOfMask(p.readUInt32LE(0)) : undefined;
+      if (channel !== undefined) c.changeChannel(channel);
       return undefined;
     }
     default:

@@ -1,25 +1,21 @@
 import { connectAsync, type IPublishPacket, type MqttClient } from "mqtt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestBroker, type TestBroker } from "../../support/broker.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { TestBroker } from "../../support/broker.js";
 import type { TestClient } from "../../support/mqttTestClient.js";
-import {
-  BASE,
-  json,
-  observer,
-  type RunningBridge,
-  request,
-  startBridge,
-  waitForInterviews,
-  writeConfig,
-} from "../support/bridgeWorld.js";
-import { removeDir, tempDir } from "../support/herdsmanWorld.js";
+import { BASE, json, type RunningBridge, request, useBridgeWorld } from "../support/bridgeWorld.js";
 
 /**
  * Per-device debounce/debounce_ignore/throttle/retention and advanced.elapsed/last_seen, through the real bridge,
  * the virtual coordinator and a real MQTT 5 broker (mosquitto: retention is MQTT 5's message expiry).
  */
 describe("bridge: receive options (debounce, throttle, retention, elapsed, last_seen, device information)", () => {
-  const dir = tempDir();
+  const world = useBridgeWorld({
+    config: (server) => ({
+      mqtt: { base_topic: BASE, server, version: 5, include_device_information: true },
+      advanced: { elapsed: true, last_seen: "epoch" },
+    }),
+    mosquittoFor: "MQTT 5 message expiry",
+  });
   let broker: TestBroker;
   let bridge: RunningBridge;
   let mqtt: TestClient;
@@ -35,24 +31,10 @@ describe("bridge: receive options (debounce, throttle, retention, elapsed, last_
     expect(rsp.status, rsp.error).toBe("ok");
   };
 
-  beforeAll(async () => {
-    broker = await startTestBroker();
-    if (broker.kind !== "mosquitto") throw new Error("this test needs mosquitto (MQTT 5 message expiry)");
-    writeConfig(dir, broker.url, {
-      mqtt: { base_topic: BASE, server: broker.url, version: 5, include_device_information: true },
-      advanced: { elapsed: true, last_seen: "epoch" },
-    });
-    mqtt = await observer(broker.url);
-    bridge = await startBridge(dir);
-    await waitForInterviews(bridge, 4);
+  beforeAll(() => {
+    ({ broker, bridge, mqtt } = world);
     sensor = bridge.simulator.device("sensor").description.ieee;
     remote = bridge.simulator.device("remote").description.ieee;
-  });
-  afterAll(async () => {
-    await mqtt?.end();
-    await bridge?.stop();
-    await broker?.stop();
-    removeDir(dir);
   });
 
   it("a message without a converter refreshes last_seen", async () => {

@@ -1,51 +1,23 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { removeDir, tempDir } from "../support/herdsmanWorld.js";
-
-const ENTRY = join(import.meta.dirname, "../../../dist/index.js");
-const dirs: string[] = [];
-
-function run(config: string): { code: number | null; stderr: string } {
-  const dir = tempDir("zigmqtt-cfg-");
-  dirs.push(dir);
-  writeFileSync(join(dir, "configuration.yaml"), config);
-  const r = spawnSync(process.execPath, [ENTRY], {
-    env: { ...process.env, ZIGMQTT_DATA: dir },
-    encoding: "utf8",
-    timeout: 20_000,
-  });
-  return { code: r.status, stderr: r.stderr };
-}
-
-const VALID = `version: 5
-mqtt: { server: "mqtt://127.0.0.1:1", base_topic: zigbee2mqtt }
-serial: { port: "virtual://demo", adapter: zstack }
-advanced: { channel: 11 }
-`;
-
-if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run "npm run build" first (npm ci does it)`);
+import { removeConfigDirs, startWithConfig, VALID_CONFIG } from "../support/startWithConfig.js";
 
 /** A setting this bridge does not implement yet stops the start with one clear line instead of being ignored. */
 describe("unsupported settings at start", () => {
-  afterAll(() => {
-    for (const d of dirs) removeDir(d);
-  });
+  afterAll(removeConfigDirs);
 
   it.each([
     [
       "ota.update_check_interval",
-      `${VALID}ota: { update_check_interval: 60 }\n`,
+      `${VALID_CONFIG}ota: { update_check_interval: 60 }\n`,
       /^ {2}ota\.update_check_interval: OTA updates are not supported yet; remove it or set the default 1440 \(got 60\)$/m,
     ],
     [
       "syslog log output",
-      VALID.replace("advanced: { channel: 11 }", "advanced: { channel: 11, log_output: [syslog] }"),
+      VALID_CONFIG.replace("advanced: { channel: 11 }", "advanced: { channel: 11, log_output: [syslog] }"),
       /^ {2}advanced\.log_output: syslog output is not supported yet; use console and\/or file \(got \["syslog"\]\)$/m,
     ],
   ])("%s: exit code 1 and one line naming it", (_what, config, line) => {
-    const r = run(config);
+    const r = startWithConfig(config);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(line);
     expect(r.stderr.trim().split("\n")).toHaveLength(2); // the header and the one problem

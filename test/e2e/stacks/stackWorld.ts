@@ -1,20 +1,18 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { stringify } from "yaml";
 import type { CoordinatorProtocol } from "../../../lib/simulator/frontEnd.js";
 import { demoScenario } from "../../../lib/simulator/scenario/scenario.js";
-import { startTestBroker, type TestBroker } from "../../support/broker.js";
-import type { TestClient } from "../../support/mqttTestClient.js";
+import { startTestBroker } from "../../support/broker.js";
 import {
+  type BridgeTestWorld,
   observer,
-  type RunningBridge,
   request,
+  scenarioPort,
   startBridge,
+  WorldPieces,
   waitForInterviews,
   writeConfig,
 } from "../support/bridgeWorld.js";
-import { removeDir, tempDir } from "../support/herdsmanWorld.js";
+import { tempDir } from "../support/herdsmanWorld.js";
 
 /** The coordinator stacks the core suite runs against: one network model, two serial protocols. */
 export const STACKS: readonly CoordinatorProtocol[] = ["zstack", "deconz"];
@@ -26,15 +24,9 @@ export interface StackFigures {
   reportsPerSecond?: number;
 }
 
-export interface StackWorld {
+export interface StackWorld extends BridgeTestWorld {
   readonly adapter: CoordinatorProtocol;
-  readonly dir: string;
-  readonly broker: TestBroker;
-  readonly bridge: RunningBridge;
-  readonly mqtt: TestClient;
   readonly figures: StackFigures;
-  /** restarts the bridge (and the virtual coordinator) on the same data dir; returns the time to start */
-  restart(): Promise<number>;
 }
 
 /**
@@ -43,20 +35,16 @@ export interface StackWorld {
  * the same way). Figures are printed after the file's tests.
  */
 export function useStackWorld(adapter: CoordinatorProtocol): StackWorld {
-  const dir = tempDir(`zigmqtt-${adapter}-`);
-  const state: { broker?: TestBroker; bridge?: RunningBridge; mqtt?: TestClient } = {};
-  const figures: StackFigures = {};
-  const need = <T>(v: T | undefined, what: string): T => {
-    if (v === undefined) throw new Error(`${what} is not started`);
-    return v;
-  };
+  const world = Object.assign(new WorldPieces(tempDir(`zigmqtt-${adapter}-`)), {
+    adapter,
+    figures: {} as StackFigures,
+  });
+  const { dir, started: state, figures } = world;
   beforeAll(async () => {
     state.broker = await startTestBroker();
     const scenario = demoScenario();
     scenario.devices = scenario.devices.map((d) => ({ ...d, paired: false }));
-    const file = join(dir, "scenario.yaml");
-    writeFileSync(file, stringify(scenario));
-    writeConfig(dir, state.broker.url, { serial: { port: `virtual://${file}`, adapter } });
+    writeConfig(dir, state.broker.url, { serial: { port: scenarioPort(dir, scenario), adapter } });
     state.mqtt = await observer(state.broker.url);
     const t0 = performance.now();
     state.bridge = await startBridge(dir);
@@ -75,29 +63,7 @@ export function useStackWorld(adapter: CoordinatorProtocol): StackWorld {
   }, 60_000);
   afterAll(async () => {
     console.log(`[figures ${adapter}] ${JSON.stringify(figures)}`);
-    await state.mqtt?.end();
-    await state.bridge?.stop();
-    await state.broker?.stop();
-    removeDir(dir);
+    await world.stop();
   });
-  return {
-    adapter,
-    dir,
-    figures,
-    get broker() {
-      return need(state.broker, "broker");
-    },
-    get bridge() {
-      return need(state.bridge, "bridge");
-    },
-    get mqtt() {
-      return need(state.mqtt, "mqtt");
-    },
-    restart: async () => {
-      await need(state.bridge, "bridge").stop();
-      const t0 = performance.now();
-      state.bridge = await startBridge(dir);
-      return performance.now() - t0;
-    },
-  };
+  return world;
 }

@@ -38,6 +38,13 @@ export function writeConfig(dataDir: string, brokerUrl: string, extra: Record<st
   writeFileSync(join(dataDir, "configuration.yaml"), stringify(config));
 }
 
+/** Writes `scenario` to the data dir; returns the serial port that runs the virtual coordinator on it. */
+export function scenarioPort(dataDir: string, scenario: Scenario): string {
+  const file = join(dataDir, "scenario.yaml");
+  writeFileSync(file, stringify(scenario));
+  return `virtual://${file}`;
+}
+
 export interface RunningBridge {
   controller: Controller;
   settings: SettingsStore;
@@ -114,8 +121,41 @@ export interface BridgeTestWorld {
   readonly broker: TestBroker;
   readonly bridge: RunningBridge;
   readonly mqtt: TestClient;
-  /** restarts the bridge on the same data dir */
-  restart(): Promise<void>;
+  /** restarts the bridge on the same data dir; resolves to the time the start took (ms) */
+  restart(): Promise<number>;
+}
+
+function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`${what} is not started`);
+  return v;
+}
+
+/** The pieces of a test world: set in `beforeAll` (`started`), read by the tests, torn down by `stop` in `afterAll`. */
+export class WorldPieces implements BridgeTestWorld {
+  readonly started: { broker?: TestBroker; bridge?: RunningBridge; mqtt?: TestClient } = {};
+  constructor(readonly dir: string) {}
+  get broker(): TestBroker {
+    return need(this.started.broker, "broker");
+  }
+  get bridge(): RunningBridge {
+    return need(this.started.bridge, "bridge");
+  }
+  get mqtt(): TestClient {
+    return need(this.started.mqtt, "mqtt");
+  }
+  async restart(): Promise<number> {
+    await this.bridge.stop();
+    const t0 = performance.now();
+    this.started.bridge = await startBridge(this.dir);
+    return performance.now() - t0;
+  }
+  /** ends the observer, the bridge and the broker (whichever started), and removes the data dir */
+  async stop(): Promise<void> {
+    await this.started.mqtt?.end();
+    await this.started.bridge?.stop();
+    await this.started.broker?.stop();
+    removeDir(this.dir);
+  }
 }
 
 /**
@@ -123,47 +163,29 @@ export interface BridgeTestWorld {
  * configured, or the devices of `scenario`), and an observer on `zigbee2mqtt/#`; torn down after the file's tests.
  */
 export function useBridgeWorld(
-  options: { config?: Record<string, unknown>; devices?: number; scenario?: Scenario } = {},
+  options: {
+    /** configuration sections (see `writeConfig`), or a function of the test broker's URL returning them */
+    config?: Record<string, unknown> | ((brokerUrl: string) => Record<string, unknown>);
+    devices?: number;
+    scenario?: Scenario;
+    /** why this world needs mosquitto rather than aedes (e.g. MQTT 5): the start fails when it is missing */
+    mosquittoFor?: string;
+  } = {},
 ): BridgeTestWorld {
-  const dir = tempDir();
-  const state: { broker?: TestBroker; bridge?: RunningBridge; mqtt?: TestClient } = {};
-  const need = <T>(v: T | undefined, what: string): T => {
-    if (v === undefined) throw new Error(`${what} is not started`);
-    return v;
-  };
+  const world = new WorldPieces(tempDir());
+  const { dir, started: state } = world;
   beforeAll(async () => {
     state.broker = await startTestBroker();
-    let config = options.config;
-    if (options.scenario) {
-      const file = join(dir, "scenario.yaml");
-      writeFileSync(file, stringify(options.scenario));
-      config = { serial: { port: `virtual://${file}`, adapter: "zstack" }, ...config };
-    }
+    if (options.mosquittoFor && state.broker.kind !== "mosquitto")
+      throw new Error(`this test needs mosquitto (${options.mosquittoFor})`);
+    let config = typeof options.config === "function" ? options.config(state.broker.url) : options.config;
+    if (options.scenario)
+      config = { serial: { port: scenarioPort(dir, options.scenario), adapter: "zstack" }, ...config };
     writeConfig(dir, state.broker.url, config);
     state.mqtt = await observer(state.broker.url);
     state.bridge = await startBridge(dir);
     await waitForInterviews(state.bridge, options.devices ?? 4);
   });
-  afterAll(async () => {
-    await state.mqtt?.end();
-    await state.bridge?.stop();
-    await state.broker?.stop();
-    removeDir(dir);
-  });
-  return {
-    dir,
-    get broker() {
-      return need(state.broker, "broker");
-    },
-    get bridge() {
-      return need(state.bridge, "bridge");
-    },
-    get mqtt() {
-      return need(state.mqtt, "mqtt");
-    },
-    restart: async () => {
-      await need(state.bridge, "bridge").stop();
-      state.bridge = await startBridge(dir);
-    },
-  };
+  afterAll(() => world.stop());
+  return world;
 }

@@ -1,41 +1,27 @@
-import type { Binding } from "../../air.js";
 import { ieeeFromBuffer } from "../../mt/codec.js";
 import { COORDINATOR_NWK, type Member } from "../../network/network.js";
-import { neighborTable, page, routingTable } from "../../network/topology.js";
 import * as Zdo from "../../network/zdoPayloads.js";
+import {
+  bindingTableResponse,
+  channelOfMask,
+  lqiTableResponse,
+  memberNodeDescriptor,
+  parseBind,
+  reachable as reachableIn,
+  routingTableResponse,
+} from "../../network/zdpServer.js";
 import type { CoordinatorContext, Responder } from "../context.js";
 
 const n = (v: unknown) => v as number;
 const OK = { status: 0 };
-const LOGICAL = { Coordinator: 0, Router: 1, EndDevice: 2 } as const;
-const TABLE_PAGE = 3;
 
 /** A device that answers ZDO: joined and not silenced by a fault. Otherwise no answer ever comes, as on air. */
 function reachable(ctx: CoordinatorContext, nwk: number): Member | undefined {
-  const m = ctx.net.get(nwk);
-  return m?.joined && !m.silent ? m : undefined;
+  return reachableIn(ctx.net, nwk);
 }
 
 function answer(ctx: CoordinatorContext, name: string, srcaddr: number, payload: Buffer) {
   ctx.emit("ZDO", name, { srcaddr, payload });
-}
-
-function parseBind(payload: Buffer): Binding | undefined {
-  if (payload.length < 12) return undefined;
-  const srcEndpoint = payload[8];
-  const clusterId = payload.readUInt16LE(9);
-  const mode = payload[11];
-  if (mode === 0x01 && payload.length >= 14) {
-    return { srcEndpoint, clusterId, destination: { kind: "group", groupId: payload.readUInt16LE(12) } };
-  }
-  if (mode === 0x03 && payload.length >= 21) {
-    return {
-      srcEndpoint,
-      clusterId,
-      destination: { kind: "endpoint", ieee: ieeeFromBuffer(payload, 12), endpoint: payload[20] },
-    };
-  }
-  return undefined;
 }
 
 function bindOrUnbind(ctx: CoordinatorContext, req: Record<string, unknown>, unbind: boolean) {
@@ -67,14 +53,10 @@ function table(ctx: CoordinatorContext, req: Record<string, unknown>, kind: "lqi
       return OK;
     }
   }
-  const info = ctx.networkInfo();
-  if (kind === "lqi") {
-    const all = neighborTable(ctx.net, dst, info?.extendedPanIdStored ?? Buffer.alloc(8), ctx.ieee);
-    answer(ctx, rsp, dst, Zdo.lqiTable(all.length, start, page(all, start, TABLE_PAGE)));
-  } else {
-    const all = routingTable(ctx.net, dst);
-    answer(ctx, rsp, dst, Zdo.routingTable(all.length, start, page(all, start, TABLE_PAGE)));
-  }
+  const epid = ctx.networkInfo()?.extendedPanIdStored ?? Buffer.alloc(8);
+  const body =
+    kind === "lqi" ? lqiTableResponse(ctx.net, dst, epid, ctx.ieee, start) : routingTableResponse(ctx.net, dst, start);
+  answer(ctx, rsp, dst, body);
   return OK;
 }
 
@@ -87,20 +69,7 @@ export const zdoResponder: Responder = {
       return OK;
     }
     const m = reachable(ctx, n(req.dstaddr));
-    if (m) {
-      const d = m.device.description;
-      answer(
-        ctx,
-        "nodeDescRsp",
-        m.nwk,
-        Zdo.nodeDescriptor({
-          nwk: m.nwk,
-          logicalType: LOGICAL[d.logicalType],
-          macCapabilities: d.macCapabilities,
-          manufacturerCode: d.manufacturerCode,
-        }),
-      );
-    }
+    if (m) answer(ctx, "nodeDescRsp", m.nwk, memberNodeDescriptor(m));
     return OK;
   },
   powerDescReq: (req, ctx) => {
@@ -202,19 +171,7 @@ export const zdoResponder: Responder = {
   mgmtRtgReq: (req, ctx) => table(ctx, req, "rtg"),
   mgmtBindReq: (req, ctx) => {
     const m = reachable(ctx, n(req.dstaddr));
-    if (m) {
-      const start = n(req.startindex);
-      const all = m.device.bindings.map((b) => ({
-        srcIeee: m.ieee,
-        srcEndpoint: b.srcEndpoint,
-        clusterId: b.clusterId,
-        dest:
-          b.destination.kind === "group"
-            ? { group: b.destination.groupId }
-            : { ieee: b.destination.ieee, endpoint: b.destination.endpoint },
-      }));
-      answer(ctx, "mgmtBindRsp", m.nwk, Zdo.bindingTable(all.length, start, page(all, start, TABLE_PAGE)));
-    }
+    if (m) answer(ctx, "mgmtBindRsp", m.nwk, bindingTableResponse(m, n(req.startindex)));
     return OK;
   },
   mgmtLeaveReq: (req, ctx) => {
@@ -243,16 +200,8 @@ export const zdoResponder: Responder = {
     return OK;
   },
   mgmtNwkUpdateReq: (req, ctx) => {
-    const scanDuration = n(req.scanduration);
-    const mask = n(req.channelmask);
-    if (scanDuration === 0xfe) {
-      for (let ch = 11; ch <= 26; ch++) {
-        if (mask & (1 << ch)) {
-          ctx.changeChannel(ch);
-          break;
-        }
-      }
-    }
+    const channel = n(req.scanduration) === 0xfe ? channelOfMask(n(req.channelmask)) : undefined;
+    if (channel !== undefined) ctx.changeChannel(channel);
     return OK;
   },
   msgCbRegister: () => OK,
