@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { request, useBridgeWorld } from "../support/bridgeWorld.js";
@@ -92,7 +92,7 @@ describe("OTA updates of the plug", () => {
     expect(byUrl.data).toMatchObject({ to: { file_version: v + 10 } });
     await waitFor(() => otaOf(plug()).phase === "idle", 5000, "the plug back from its reboot");
     const hexFile = writeImage(dir, "by-hex.ota", plug(), v + 20);
-    const data = (await import("node:fs")).readFileSync(join(dir, hexFile)).toString("hex");
+    const data = readFileSync(join(dir, hexFile)).toString("hex");
     const byHex = await request(
       mqtt,
       "device/ota_update/update",
