@@ -37,6 +37,11 @@ export class UpdateStates {
   async set(d: BridgeDevice, change: Partial<UpdateState>): Promise<void> {
     const { progress: _p, remaining: _r, ...current } = this.get(d) ?? EMPTY;
     const next: UpdateState = { ...EMPTY, ...current, ...change };
+    // Home Assistant's update entity needs versions: unknown ones are -1 there (as zigbee2mqtt does)
+    if (this.ctx.settings.get().homeassistant.enabled && next.latest_version === null) {
+      next.installed_version ??= -1;
+      next.latest_version = next.installed_version;
+    }
     await this.publisher.publish(d, { update: next });
   }
 
