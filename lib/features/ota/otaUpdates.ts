@@ -64,7 +64,7 @@ export class OtaUpdates implements Feature {
     this.queue.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const d of this.ctx.zigbee.devices()) if (d.zh.otaInProgress) d.zh.abortOta();
+    for (const d of this.ctx.zigbee.devices()) d.zh.abortOta(); // a no-op where no transfer runs
   }
 
   /** An OTA-capable device: its definition says so, or a source was given. */
@@ -128,7 +128,10 @@ export class OtaUpdates implements Feature {
       void this.states.restore(d);
       return;
     }
-    if (!d.zh.otaInProgress) throw new BridgeError("INVALID_PAYLOAD", `No OTA update in progress for '${d.name}'`);
+    // herdsman's otaInProgress is false while the blocks transfer: the queue knows what runs
+    if (!this.queue.isRunning(d.ieee) && !this.busy.has(d.ieee)) {
+      throw new BridgeError("INVALID_PAYLOAD", `No OTA update in progress for '${d.name}'`);
+    }
     d.zh.abortOta();
   }
 

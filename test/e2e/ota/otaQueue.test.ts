@@ -42,7 +42,7 @@ function publishImages(size = 1024): { plug: number; remote: number } {
   return { plug, remote };
 }
 
-/** Per device: the message positions of its first `updating` and its last state before `until`, from `since`. */
+/** Per device: the message positions of its first `updating` and the `idle` that ends it, from `since` on. */
 function intervals(mqtt: TestClient, names: string[], since: number): Map<string, [number, number]> {
   const out = new Map<string, [number, number]>();
   for (const name of names) {
@@ -50,7 +50,8 @@ function intervals(mqtt: TestClient, names: string[], since: number): Map<string
       .received(`${BASE}/${ieee(name)}`, since)
       .map((m) => ({ seq: m.seq, update: json(m.payload).update as Record<string, unknown> | undefined }));
     const start = seen.find((s) => s.update?.state === "updating")?.seq;
-    const end = seen.findLast((s) => s.update?.state === "idle")?.seq;
+    // the first idle after it: later states of the device repeat the cached update object
+    const end = seen.find((s) => start !== undefined && s.seq > start && s.update?.state === "idle")?.seq;
     if (start === undefined || end === undefined) throw new Error(`${name}: no updating/idle states`);
     out.set(name, [start, end]);
   }
@@ -152,4 +153,47 @@ describe("the OTA queue", () => {
       expect(otaOf(dev(name)).fileVersion).toBe(v.plug);
     }
   }, 200_000);
+
+  it("ota.battery_threshold keeps a battery device with a low charge out, with an error naming it", async () => {
+    const { mqtt } = world;
+    const remote = dev("remote");
+    const since = mqtt.mark();
+    remote.emitReport(1, "genPowerCfg", { batteryPercentageRemaining: 20 });
+    await mqtt.waitForMessage((m) => m.topic === `${BASE}/${remote.ieee}` && json(m.payload).battery === 10, {
+      since,
+      timeoutMs: 5000,
+    });
+    await request(mqtt, "options", { options: { ota: { battery_threshold: 50 } } });
+    const url = writeImage(world.dir, "remote-low.ota", remote, otaOf(remote).fileVersion + 1);
+    const rsp = await request(mqtt, "device/ota_update/update", {
+      id: remote.ieee,
+      url,
+      image_block_response_delay: 1,
+    });
+    expect(rsp.status).toBe("error");
+    expect(rsp.error).toContain("battery 10% is below ota.battery_threshold 50%");
+    await request(mqtt, "options", { options: { ota: { battery_threshold: 20 } } });
+  });
+
+  it("abort of a queued device takes it out of the queue; the others still run", async () => {
+    const { mqtt } = world;
+    const v = publishImages(6000);
+    const since = mqtt.mark();
+    const rsp = await request(mqtt, "device/ota_update/update", { id: PLUGS.map(ieee), image_block_response_delay: 5 });
+    expect(rsp.status, rsp.error).toBe("ok");
+    await waitForUpdate(mqtt, ieee("plug_3"), since, (u) => u.state === "queued");
+    const abort = await request(mqtt, "device/ota_update/update/abort", { id: ieee("plug_3") });
+    expect(abort).toMatchObject({ status: "ok", data: { id: ieee("plug_3") } });
+    await waitForUpdate(mqtt, ieee("plug_3"), since, (u) => u.state !== "queued");
+    for (const name of ["plug_1", "plug_2"]) {
+      await waitForUpdate(mqtt, ieee(name), since, (u) => u.installed_version === v.plug && u.state === "idle", 60_000);
+    }
+    expect(otaOf(dev("plug_3")).fileVersion).toBe(v.plug - 1);
+    expect(intervals(mqtt, ["plug_1", "plug_2"], since).size).toBe(2);
+    expect(
+      mqtt
+        .received(`${BASE}/${ieee("plug_3")}`, since)
+        .some((m) => (json(m.payload).update as { state?: string } | undefined)?.state === "updating"),
+    ).toBe(false);
+  }, 90_000);
 });

@@ -128,7 +128,7 @@ describe("OTA updates of the plug", () => {
       { id: plug().ieee, url, image_block_response_delay: 20 },
       30_000,
     );
-    await waitFor(() => otaOf(plug()).received > 1000, 20_000, "a transfer under way");
+    await waitFor(() => otaOf(plug()).phase === "downloading" && otaOf(plug()).received > 1000, 20_000, "a transfer");
     const abort = await request(mqtt, "device/ota_update/update/abort", { id: plug().ieee });
     expect(abort).toMatchObject({ status: "ok", data: { id: plug().ieee } });
     const rsp = await pending;
@@ -148,7 +148,7 @@ describe("OTA updates of the plug", () => {
       { id: plug().ieee, url, image_block_response_delay: 20, image_block_request_timeout: 2000 },
       90_000,
     );
-    await waitFor(() => otaOf(plug()).received > 1000, 20_000, "a transfer under way");
+    await waitFor(() => otaOf(plug()).phase === "downloading" && otaOf(plug()).received > 1000, 20_000, "a transfer");
     world.bridge.simulator.setSilent("plug", true);
     try {
       const rsp = await pending;
