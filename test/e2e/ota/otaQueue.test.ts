@@ -144,7 +144,11 @@ describe("the OTA queue", () => {
     await waitForUpdate(mqtt, ieee("plug_1"), since, (u) => u.state === "updating");
     const file = join(world.dir, "ota_queue.json");
     expect(existsSync(file)).toBe(true);
+    const remoteVersion = otaOf(dev("remote")).fileVersion;
+    expect(remoteVersion).not.toBe(0x24040005); // updated by the schedule test
     await world.restart();
+    // the simulator restarted too: the remote kept its new firmware version
+    expect(otaOf(dev("remote")).fileVersion).toBe(remoteVersion);
     const persisted = JSON.parse(readFileSync(file, "utf8")) as { entries: { ieee: string }[] };
     expect(persisted.entries.map((e) => e.ieee).sort()).toEqual(PLUGS.map(ieee).sort());
     await waitForInterviews(world.bridge, 4);
