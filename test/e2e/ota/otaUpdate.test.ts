@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { request, useBridgeWorld } from "../support/bridgeWorld.js";
@@ -175,5 +175,22 @@ describe("OTA updates of the plug", () => {
     expect(await request(mqtt, "device/ota_update/update", { id: plug().ieee, hex: { data: "xyz" } })).toMatchObject({
       status: "error",
     });
+  });
+
+  it("at start, a stale `updating` state (a stop mid-update) becomes idle without progress/remaining", async () => {
+    const ieee = plug().ieee;
+    await world.bridge.stop();
+    const file = join(world.dir, "virtual", "state.json"); // the virtual coordinator keeps its state there
+    const states = (existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {}) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    states[ieee] = {
+      ...states[ieee],
+      update: { state: "updating", progress: 40, remaining: 100, installed_version: 1 },
+    };
+    writeFileSync(file, JSON.stringify(states));
+    await world.restart();
+    expect(world.bridge.controller.state.get(ieee).update).toEqual({ state: "idle", installed_version: 1 });
   });
 });
