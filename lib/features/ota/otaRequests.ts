@@ -1,5 +1,5 @@
 import { unlinkSync } from "node:fs";
-import { BridgeError } from "../../util/errors.js";
+import { BridgeError, errorMessage } from "../../util/errors.js";
 import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
 import { findDevice, invalid, keyOrField, requireKey } from "../bridge/payloadFields.js";
 import type { RequestModule } from "../bridge/requests.js";
@@ -40,12 +40,20 @@ export function otaRequests(ctx: BridgeContext, ota: OtaUpdates): RequestModule 
   const queueMany = async (devices: BridgeDevice[], payload: unknown, downgrade: boolean) => {
     const overrides = dataOverrides(fields(payload));
     const queued: string[] = [];
+    const refused: { id: string; error: string }[] = [];
     for (const d of devices) {
-      const s = source(d, payload, downgrade);
-      ota.requireOta(d, s);
-      // the results arrive in the devices' states; failures are logged by the queue's runner
-      ota.update(d, s, overrides).catch((e) => ctx.logger.error(String((e as Error).message), "z2m:ota"));
-      queued.push(d.name);
+      try {
+        const s = source(d, payload, downgrade);
+        ota.requireOta(d, s);
+        // the results arrive in the devices' states; failures are logged
+        ota.update(d, s, overrides).catch((e) => ctx.logger.error(errorMessage(e), "z2m:ota"));
+        queued.push(d.name);
+      } catch (e) {
+        refused.push({ id: d.name, error: errorMessage(e) }); // no OTA, already updating: the others still queue
+      }
+    }
+    if (refused.length > 0) {
+      return { ids: queued, refused, queue: ota.queue.list().map((ieee) => ctx.zigbee.device(ieee)?.name ?? ieee) };
     }
     return { ids: queued, queue: ota.queue.list().map((ieee) => ctx.zigbee.device(ieee)?.name ?? ieee) };
   };

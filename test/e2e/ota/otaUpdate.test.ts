@@ -193,4 +193,14 @@ describe("OTA updates of the plug", () => {
     await world.restart();
     expect(world.bridge.controller.state.get(ieee).update).toEqual({ state: "idle", installed_version: 1 });
   });
+
+  it("update of several devices queues those that can be updated and names the others", async () => {
+    const sensor = world.bridge.simulator.device("sensor").ieee;
+    const rsp = await request(world.mqtt, "device/ota_update/update", { id: [plug().ieee, sensor], ...FAST });
+    expect(rsp.status, rsp.error).toBe("ok");
+    expect(rsp.data).toMatchObject({
+      ids: [plug().ieee],
+      refused: [{ id: sensor, error: `Device '${sensor}' does not support OTA updates` }],
+    });
+  });
 });
