@@ -8,6 +8,8 @@ import { GroupState } from "./groups/groupState.js";
 import { Health } from "./health.js";
 import { HomeAssistant } from "./homeassistant/homeAssistant.js";
 import { networkRequests } from "./network/networkRequests.js";
+import { otaRequests } from "./ota/otaRequests.js";
+import { OtaUpdates } from "./ota/otaUpdates.js";
 
 /**
  * The optional capabilities and request modules, in one list so that the controller stays small. Each area adds
@@ -26,6 +28,13 @@ export async function createFeatures(
     const { Frontend } = await import("./frontend/frontend.js");
     features.push(new Frontend(ctx, deps));
   }
-  const requests: RequestModule[] = [deviceRequests(ctx, deps), groupRequests(ctx, deps), networkRequests(ctx, deps)];
+  const ota = new OtaUpdates(ctx, deps);
+  features.push(ota);
+  const requests: RequestModule[] = [
+    deviceRequests(ctx, deps),
+    groupRequests(ctx, deps),
+    networkRequests(ctx, deps),
+    otaRequests(ctx, ota),
+  ];
   return { features, requests };
 }

@@ -125,6 +125,10 @@ export interface OtaSettings {
   image_block_request_timeout: number;
   image_block_response_delay: number;
   default_maximum_data_size: number;
+  /** zigmqtt: updates of the queue running at once */
+  queue_concurrency: number;
+  /** zigmqtt: battery devices below this percentage are not updated (0: none) */
+  battery_threshold: number;
 }
 
 export interface HealthSettings {

@@ -8,12 +8,6 @@ import { settingsSchema } from "./schema.js";
  * zigbee2mqtt data directories often carry, is fine.
  */
 const UNSUPPORTED: ReadonlyArray<{ path: readonly string[]; why: string; honoured?: (value: unknown) => boolean }> = [
-  ...Object.keys(settingsSchema.properties?.ota?.properties ?? {}).map((key) => ({
-    path: ["ota", key],
-    why: "OTA updates are not supported yet",
-    // asking for no automatic update check is what happens anyway
-    honoured: key === "disable_automatic_update_check" ? (v: unknown) => v === true : undefined,
-  })),
   {
     path: ["advanced", "log_symlink_current"],
     why: "the 'current' log directory symlink is not supported yet",

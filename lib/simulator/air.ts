@@ -56,6 +56,8 @@ export interface DeviceLink {
   /** Timers, so that tests and benchmarks can control time. */
   setTimer(fn: () => void, ms: number): Timer;
   clearTimer(timer: Timer): void;
+  /** The device restarts (after a firmware update) keeping its address, and announces itself again. */
+  reboot?(): void;
 }
 
 export type Timer = ReturnType<typeof setTimeout>;

@@ -5,6 +5,7 @@
  */
 import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
 import type { BridgeGroup } from "../../zigbee/bridgeGroup.js";
+import { updateEntityConfig } from "../ota/haUpdateEntity.js";
 import { bridgeConfigs } from "./bridgeEntities.js";
 import { exposesToConfigs } from "./exposeMapping.js";
 import type { EntityConfig, EntityTopics, Expose } from "./exposeTypes.js";
@@ -115,6 +116,7 @@ export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions:
     actionTopic,
   });
   for (const a of actions) configs.push(triggerConfig(actionTopic, a));
+  if (def.ota) configs.push(updateEntityConfig(env.base, device.ieee, topics.state));
   const hook = def.meta?.overrideHaDiscoveryPayload;
   if (hook) for (const c of configs) hook(c.payload);
   const availability = [bridgeAvailability(env, device.options.disabled === true)];

@@ -1,6 +1,7 @@
 import type { Ieee, LogicalType } from "../air.js";
 import type { ClusterBehaviour } from "./behaviours/clusterBehaviour.js";
 import { defaultBehaviours } from "./behaviours/defaultBehaviours.js";
+import type { OtaClientSpec } from "./behaviours/otaClient.js";
 import type { ClusterAttributeValues, DeviceSpec, ReportingSpec } from "./deviceSpec.js";
 import type { DeviceSimulation } from "./simulations/deviceSimulation.js";
 import { seedFromIeee } from "./simulations/deviceSimulation.js";
@@ -28,6 +29,8 @@ export interface CreateDeviceOptions {
    * this channel (11–26) while it is in no network
    */
   touchlinkChannel?: number;
+  /** kinds with an OTA client: seconds between the device's own image queries (0: only when notified) */
+  otaPollIntervalS?: number;
 }
 
 /** A kind of device the catalog can create, resolving to a real zigbee-herdsman-converters definition. */
@@ -60,8 +63,10 @@ export function buildDevice(
   base: KindSpec,
   options: CreateDeviceOptions,
   simulations: DeviceSimulation[] = [],
+  ota?: OtaClientSpec,
 ): VirtualDevice {
   return new VirtualDevice(specFor(base, options), {
+    ota: ota && { ...ota, pollIntervalS: options.otaPollIntervalS ?? ota.pollIntervalS },
     behaviours: [...(options.behaviours ?? []), ...defaultBehaviours],
     simulations,
     touchlink: options.touchlinkChannel === undefined ? undefined : { idleChannel: options.touchlinkChannel },

@@ -4,6 +4,7 @@ import type { AirDevice } from "./airDevice.js";
 import { type AttributeSlot, AttributeStore, type ClusterStore } from "./attributeStore.js";
 import type { ClusterBehaviour, EndpointContext } from "./behaviours/clusterBehaviour.js";
 import { defaultBehaviours } from "./behaviours/defaultBehaviours.js";
+import { OtaClient, type OtaClientSpec } from "./behaviours/otaClient.js";
 import { TOUCHLINK_CLUSTER, TouchlinkTarget } from "./behaviours/touchlinkTarget.js";
 import { BindingTable } from "./bindingTable.js";
 import { restoreDevice, snapshotDevice } from "./deviceSnapshot.js";
@@ -26,6 +27,8 @@ export interface VirtualDeviceOptions {
   bindingCapacity?: number;
   /** a touchlink target (the device needs the touchlink cluster 0x1000), its radio on this channel out of a network */
   touchlink?: { idleChannel: number };
+  /** an OTA upgrade client (genOta must be in the endpoint's output clusters) */
+  ota?: OtaClientSpec;
 }
 
 /** A virtual Zigbee device built from plain data (`DeviceSpec`), answering ZCL as a real one does. */
@@ -40,6 +43,8 @@ export class VirtualDevice implements AirDevice {
   readonly simulations: DeviceSimulation[];
   /** its touchlink target, when it answers touchlink commissioning */
   readonly touchlink: TouchlinkTarget | undefined;
+  /** its OTA upgrade client, when it takes firmware updates */
+  readonly ota: OtaClient | undefined;
   private readonly bindingTable: BindingTable;
   private readonly contexts = new Map<number, ReturnType<typeof createEndpointContext>>();
   private readonly timers = new Set<Timer>();
@@ -110,6 +115,26 @@ export class VirtualDevice implements AirDevice {
       this.reporter.configure(store, slot, { min: r.min, max: r.max, change: r.change });
     }
     this.touchlink = options.touchlink && this.createTouchlinkTarget(options.touchlink.idleChannel);
+    this.ota = options.ota && this.createOtaClient(options.ota);
+  }
+
+  private createOtaClient(spec: OtaClientSpec): OtaClient {
+    const clusterId = Zcl.Clusters.genOta.ID;
+    if (!this.spec.endpoints.some((e) => e.id === spec.endpoint && e.outClusters.includes(clusterId))) {
+      throw new Error(`${this.ieee} cannot be an OTA client: endpoint ${spec.endpoint} has no genOta output cluster`);
+    }
+    return new OtaClient(spec, {
+      manufacturerCode: this.spec.manufacturerCode,
+      endpoint: () => this.endpoint(spec.endpoint),
+      send: (command, payload) =>
+        this.send(
+          spec.endpoint,
+          clusterId,
+          { kind: "coordinator", endpoint: 1 },
+          encodeSpecific(clusterId, this.nextTsn(), command, payload, Direction.CLIENT_TO_SERVER),
+        ),
+      reboot: () => this.link?.reboot?.(),
+    });
   }
 
   private createTouchlinkTarget(idleChannel: number): TouchlinkTarget {
@@ -148,6 +173,7 @@ export class VirtualDevice implements AirDevice {
     this.batch(() => {
       this.reporter.start();
       for (const simulation of this.simulations) simulation.start(this);
+      this.ota?.started();
     });
   }
 
@@ -162,7 +188,11 @@ export class VirtualDevice implements AirDevice {
   receive(frame: ApsFrame): void {
     if (!this.link) return;
     const header = Zcl.Header.fromBuffer(frame.data);
-    if (!header || header.frameControl.direction !== Direction.CLIENT_TO_SERVER) return;
+    if (!header) return;
+    if (header.frameControl.direction !== Direction.CLIENT_TO_SERVER) {
+      if (frame.clusterId === Zcl.Clusters.genOta.ID) this.receiveOta(frame, header);
+      return;
+    }
     const groupcast = frame.groupId !== undefined || frame.broadcast === true || frame.dstEndpoint === 0xff;
     let endpoints = [frame.dstEndpoint];
     if (frame.groupId !== undefined) endpoints = this.groupEndpoints(frame.groupId);
@@ -177,6 +207,23 @@ export class VirtualDevice implements AirDevice {
           this.send(endpoint, frame.clusterId, { kind: "coordinator", endpoint: answerTo }, answer);
         }
       }
+    });
+  }
+
+  /** A genOta frame from the server (the coordinator) to its OTA client. */
+  private receiveOta(frame: ApsFrame, header: Zcl.Header): void {
+    const ota = this.ota;
+    if (!ota || frame.dstEndpoint !== ota.spec.endpoint) return;
+    let parsed: Zcl.Frame;
+    try {
+      parsed = Zcl.Frame.fromBuffer(frame.clusterId, header, frame.data, {});
+    } catch {
+      return; // a malformed frame: a real client ignores it
+    }
+    this.batch(() => {
+      if (header.isGlobal) {
+        if (parsed.command.name === "defaultRsp") ota.defaultResponse();
+      } else ota.receive(parsed.command.name, parsed.payload as Record<string, unknown>);
     });
   }
 

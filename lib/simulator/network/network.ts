@@ -310,7 +310,17 @@ export class Network {
         return t;
       },
       clearTimer: (t) => clearTimeout(t),
+      reboot: () => this.reboot(m),
     };
+  }
+
+  /** A restart keeping the address: the device detaches and joins again through the same parent, with an announce. */
+  private reboot(m: Member): void {
+    if (!m.joined) return;
+    m.device.detach();
+    this.byNwk.delete(m.nwk);
+    m.joined = false;
+    this.join(m, m.parent, true);
   }
 
   private sendFromDevice(m: Member, out: OutgoingFrame): void {

@@ -7,9 +7,9 @@ describe("unsupported settings at start", () => {
 
   it.each([
     [
-      "ota.update_check_interval",
-      `${VALID_CONFIG}ota: { update_check_interval: 60 }\n`,
-      /^ {2}ota\.update_check_interval: OTA updates are not supported yet; remove it or set the default 1440 \(got 60\)$/m,
+      "advanced.log_symlink_current",
+      VALID_CONFIG.replace("advanced: { channel: 11 }", "advanced: { channel: 11, log_symlink_current: true }"),
+      /^ {2}advanced\.log_symlink_current: the 'current' log directory symlink is not supported yet; remove it or set the default false \(got true\)$/m,
     ],
     [
       "syslog log output",

@@ -118,10 +118,9 @@ describe("WindFront's requests over the WebSocket API", () => {
     });
   });
 
-  it("what has no implementation yet (OTA, actions, converters, extensions) answers with a clear error", async () => {
+  it("what has no implementation yet (actions, converters, extensions) answers with a clear error", async () => {
     ws ??= await connectWs(`ws://127.0.0.1:${port}/api`);
     for (const [name, payload] of [
-      ["device/ota_update/check", { id: PLUG }],
       ["action", { action: "philips_hue_factory_reset", params: {} }],
       ["converter/save", { name: "x.mjs", code: "export default []" }],
       ["extension/save", { name: "x.mjs", code: "export default class {}" }],

@@ -91,13 +91,14 @@ describe("Home Assistant discovery through entity changes", () => {
 
   it("a removed device's configs are all cleared", async () => {
     const id = ieee("plug");
-    expect(of(id).length).toBe(6);
+    // six entities and the firmware update entity
+    expect(of(id).length).toBe(7);
     const removed = world.ha.mark();
     world.bridge.settings.removeDevice(id);
     world.bridge.controller.bus.emit("entityRemoved", { kind: "device", id, name: id });
     await waitFor(() => of(id).every(([, p]) => p === ""), 5000, "cleared configs");
     const cleared = world.ha.received((m) => m.topic.split("/")[2] === id && m.payload === "", removed);
-    expect(cleared.length).toBe(6);
+    expect(cleared.length).toBe(7);
   });
 
   it("every discovery payload seen passes Home Assistant's rules", () => {

@@ -32,6 +32,8 @@ const spec: KindSpec = {
           powerSource: 1,
           swBuildId: "2.0",
         },
+        // its OTA client's image version (genOta is an output cluster: not readable, kept for the snapshot)
+        genOta: { currentFileVersion: 0x00020000 },
         genIdentify: { identifyTime: 0 },
         genGroups: { nameSupport: 0 },
         genScenes: { count: 0, currentScene: 0, currentGroup: 0, sceneValid: 0, nameSupport: 0 },
@@ -73,11 +75,16 @@ export const innrMeteringPlug: DeviceKind = {
   description: "Smart plug",
   logicalType: "Router",
   create: (options) =>
-    buildDevice(spec, options, [
-      powerMeterSimulation({
-        seed: seedOf(options),
-        loadW: options.loadW ?? 60,
-        sampleIntervalS: options.sampleIntervalS ?? 10,
-      }),
-    ]),
+    buildDevice(
+      spec,
+      options,
+      [
+        powerMeterSimulation({
+          seed: seedOf(options),
+          loadW: options.loadW ?? 60,
+          sampleIntervalS: options.sampleIntervalS ?? 10,
+        }),
+      ],
+      { endpoint: 1, imageType: 0x0001, maximumDataSize: 64 },
+    ),
 };
