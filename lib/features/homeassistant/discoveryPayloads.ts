@@ -14,6 +14,8 @@ import { applyOverrides } from "./overrides.js";
 export interface DiscoveryMessage {
   topic: string;
   payload: Record<string, unknown>;
+  /** the state property this entity reads (see EntityConfig.mock) */
+  mock?: string;
 }
 
 export interface DiscoveryEnv {
@@ -76,7 +78,7 @@ interface Owner {
 function finish(env: DiscoveryEnv, owner: Owner, c: EntityConfig): DiscoveryMessage {
   const topic = `${env.discoveryTopic}/${c.component}/${owner.nodeId}/${topicSafe(c.objectId)}/config`;
   if (c.component === "device_automation") {
-    return { topic, payload: { ...c.payload, device: owner.device, origin: origin(env.version) } };
+    return { topic, payload: { ...c.payload, device: owner.device, origin: origin(env.version) }, mock: c.mock };
   }
   const payload: Record<string, unknown> = {
     ...entityIdParts(c.component, c.objectId, owner.name),
@@ -90,7 +92,7 @@ function finish(env: DiscoveryEnv, owner: Owner, c: EntityConfig): DiscoveryMess
     payload.availability = owner.availability;
     payload.availability_mode = "all";
   }
-  return { topic, payload };
+  return { topic, payload, mock: c.mock };
 }
 
 /** A device trigger (`device_automation`) for one action value. */

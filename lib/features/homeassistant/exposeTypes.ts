@@ -38,6 +38,8 @@ export interface EntityConfig {
   /** topic object id and unique_id part (e.g. `light`, `temperature`, `switch_l1`) */
   objectId: string;
   payload: Record<string, unknown>;
+  /** the state property the entity reads, `null` in state messages until it is known (zigbee2mqtt's mock property) */
+  mock?: string;
 }
 
 /** Where an entity's state is read and its commands go (full topics, base topic included). */

@@ -164,6 +164,17 @@ describe("Home Assistant discovery of the demo devices", () => {
     );
   });
 
+  it("a state message carries null for each discovered property not known yet, as zigbee2mqtt's does", async () => {
+    const bulb = ieee("bulb");
+    await config(world.ha, `homeassistant/select/${bulb}/effect/config`);
+    const since = world.mqtt.mark();
+    await world.mqtt.publish(`${BASE}/${bulb}/get`, JSON.stringify({ state: "" }));
+    const msg = await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${bulb}`, { since, timeoutMs: 5000 });
+    const state = JSON.parse(msg.payload) as Record<string, unknown>;
+    expect(state).toHaveProperty("effect", null); // a bulb never reports its effect
+    expect(state.state).toMatch(/^(ON|OFF)$/);
+  });
+
   it("the remote gets a device trigger per action value, the first time it is pressed", async () => {
     const id = ieee("remote");
     const topic = `homeassistant/device_automation/${id}/action_on/config`;
