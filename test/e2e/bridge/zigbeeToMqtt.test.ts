@@ -23,6 +23,13 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
     lamp = bridge.simulator.device("bulb").description.ieee;
   });
 
+  it("retains empty bridge/converters and bridge/extensions (no external ones loaded), as zigbee2mqtt does", async () => {
+    for (const topic of [`${BASE}/bridge/converters`, `${BASE}/bridge/extensions`]) {
+      const retained = await retainedOn(broker.url, topic);
+      expect(retained.map((m) => m.payload)).toEqual(["[]"]);
+    }
+  });
+
   it("publishes the demo devices in retained bridge/devices with their definitions", async () => {
     const msg = await mqtt.waitForMessage(
       (m) => {
