@@ -5,7 +5,7 @@ import { errorMessage } from "../../util/errors.js";
 import { PreSerialized, stableStringify } from "../../util/stableJson.js";
 import { versions } from "../../util/versions.js";
 import type { BridgeContext, Feature } from "../context.js";
-import { deviceJson, groupJson } from "./deviceJson.js";
+import { definitionJson, deviceJson, groupJson } from "./deviceJson.js";
 
 const NS = "z2m:bridge";
 const REPUBLISH_DELAY_MS = 50;
@@ -160,17 +160,8 @@ export class BridgePublications implements Feature {
     const data: Record<string, unknown> = { friendly_name: d?.name ?? ieee, ieee_address: ieee, status };
     if (status === "successful" && d) {
       data.supported = d.supported;
-      const def = d.definition;
-      data.definition = def
-        ? {
-            model: def.model,
-            vendor: def.vendor,
-            description: def.description,
-            exposes: d.exposes(),
-            options: (def.options ?? []).map((o) => JSON.parse(JSON.stringify(o))),
-            supports_ota: !!def.ota,
-          }
-        : null;
+      // the same block as in bridge/devices (source, version, icon included), as zigbee2mqtt sends
+      data.definition = d.definition ? definitionJson(d) : null;
     }
     void this.publishEvent({ type: "device_interview", data });
   }
