@@ -120,7 +120,9 @@ export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions:
   const hook = def.meta?.overrideHaDiscoveryPayload;
   if (hook) for (const c of configs) hook(c.payload);
   const availability = [bridgeAvailability(env, device.options.disabled === true)];
-  if (env.availabilityEnabled(device)) availability.push({ topic: `${topics.state}/availability` });
+  if (env.availabilityEnabled(device)) {
+    availability.push({ topic: `${topics.state}/availability`, value_template: "{{ value_json.state }}" });
+  }
   const owner: Owner = {
     nodeId: device.ieee,
     uniquePrefix: device.ieee,
@@ -133,7 +135,8 @@ export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions:
       model_id: def.model,
       manufacturer: def.vendor,
       ...(device.zh.softwareBuildID ? { sw_version: device.zh.softwareBuildID } : {}),
-      ...(device.zh.hardwareVersion !== undefined ? { hw_version: String(device.zh.hardwareVersion) } : {}),
+      // a number, as zigbee2mqtt sends it
+      ...(device.zh.hardwareVersion !== undefined ? { hw_version: device.zh.hardwareVersion } : {}),
       via_device: bridgeIdentifier(env.coordinatorIeee),
     },
   };

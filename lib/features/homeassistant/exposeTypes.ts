@@ -57,11 +57,9 @@ export interface MappingOptions {
   actionTopic: string;
 }
 
-/** `{{ value_json.prop }}` (bracket form for names that are not identifiers). */
+/** `{{ value_json["prop"] }}`: zigbee2mqtt's form for every expose property (any name is safe in it). */
 export function valueTemplate(property: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(property)
-    ? `{{ value_json.${property} }}`
-    : `{{ value_json[${JSON.stringify(property)}] }}`;
+  return `{{ value_json[${JSON.stringify(property)}] }}`;
 }
 
 /** The feature of a composite expose by name (e.g. a light's `brightness`). */

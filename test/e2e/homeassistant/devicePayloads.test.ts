@@ -28,14 +28,14 @@ describe("Home Assistant discovery of the demo devices", () => {
   const sensor = (id: string, property: string, device: Record<string, unknown>, extra: Record<string, unknown>) => ({
     ...entity(id, "sensor", property, device),
     state_topic: `${BASE}/${id}`,
-    value_template: `{{ value_json.${property} }}`,
+    value_template: `{{ value_json["${property}"] }}`,
     ...extra,
   });
 
   it("the bulb is a json light with xy + color_temp, 254 brightness steps, its mired range and effects", async () => {
     const bulb = ieee("bulb");
     const device = {
-      hw_version: "1",
+      hw_version: 1,
       manufacturer: "Ajax Online",
       model: "Smart Zigbee pro 12W A60 RGBCW bulb",
       model_id: "ZB_A60_RGBCW",
@@ -81,7 +81,7 @@ describe("Home Assistant discovery of the demo devices", () => {
   it("the sensor has temperature, humidity and battery sensors with classes and units; linkquality is hidden", async () => {
     const id = ieee("sensor");
     const device = {
-      hw_version: "0",
+      hw_version: 0,
       manufacturer: "SONOFF",
       model: "Temperature and humidity sensor",
       model_id: "SNZB-02",
@@ -128,7 +128,7 @@ describe("Home Assistant discovery of the demo devices", () => {
   it("the plug is a switch with power and energy sensors", async () => {
     const id = ieee("plug");
     const device = {
-      hw_version: "1",
+      hw_version: 1,
       manufacturer: "Innr",
       model: "Smart plug",
       model_id: "SP 120",
@@ -138,7 +138,7 @@ describe("Home Assistant discovery of the demo devices", () => {
       ...entity(id, "switch", "switch", device),
       name: null,
       state_topic: `${BASE}/${id}`,
-      value_template: "{{ value_json.state }}",
+      value_template: '{{ value_json["state"] }}',
       command_topic: `${BASE}/${id}/set`,
       payload_on: "ON",
       payload_off: "OFF",
@@ -191,7 +191,7 @@ describe("Home Assistant discovery of the demo devices", () => {
       device: {
         identifiers: [`zigbee2mqtt_${id}`],
         name: id,
-        hw_version: "1",
+        hw_version: 1,
         manufacturer: "IKEA",
         model: "TRADFRI on/off switch",
         model_id: "E1743",
