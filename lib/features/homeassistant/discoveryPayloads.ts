@@ -57,13 +57,15 @@ function bridgeAvailability(env: DiscoveryEnv, disabled = false): Record<string,
   };
 }
 
-/** `object_id`/`default_entity_id`: the entity id HA gives on first registration (`light.kitchen`, …). */
+/**
+ * `object_id`/`default_entity_id`: the entity id HA gives on first registration (`light.kitchen`, …). As zigbee2mqtt:
+ * the device name lowercased with whitespace as `_` (other characters, `/` included, are left to HA), then the part
+ * of the object id after `<component>_`, or the whole object id when it does not start with the component.
+ */
 function entityIdParts(component: string, objectId: string, name: string): Record<string, string> {
-  const slug = name.toLowerCase().replace(/[^a-z0-9_]+/g, "_");
-  let id: string;
-  if (objectId === component) id = slug;
-  else if (objectId.startsWith(`${component}_`)) id = `${slug}_${objectId.slice(component.length + 1)}`;
-  else id = `${slug}_${objectId}`;
+  let id = name.replace(/\s+/g, "_").toLowerCase();
+  if (objectId.startsWith(component) && objectId.includes("_")) id += `_${objectId.split(/_(.+)/)[1]}`;
+  else if (!objectId.startsWith(component)) id += `_${objectId}`;
   return { object_id: id, default_entity_id: `${component}.${id}` };
 }
 
