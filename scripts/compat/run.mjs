@@ -93,10 +93,18 @@ async function runSide(side, startBridge) {
 }
 
 async function main() {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major < 22) throw new Error(`our bridge needs Node >= 22 (this is ${process.version}); see .ci/run`);
   ensureZigbee2mqtt();
   if (!existsSync(join(repo, "dist/index.js"))) throw new Error("run `npm run build` first");
   const root = process.env.COMPAT_OUT ?? mkdtempSync(join(tmpdir(), "zigmqtt-compat-"));
   const sides = [];
+  // stopped by a signal: stop the brokers, simulators and bridges we started
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    process.once(sig, () => {
+      Promise.all(sides.map((s) => s.close())).finally(() => process.exit(130));
+    });
+  }
   try {
     const z2m = await prepareSide({ name: "zigbee2mqtt", kind: "z2m", root, repo, z2mDir });
     sides.push(z2m);
