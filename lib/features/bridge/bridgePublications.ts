@@ -1,4 +1,4 @@
-import { arch, cpus, totalmem, type } from "node:os";
+import { arch, cpus, version as osVersion, release, totalmem } from "node:os";
 import { Zcl } from "zigbee-herdsman";
 import * as zhc from "zigbee-herdsman-converters";
 import { errorMessage } from "../../util/errors.js";
@@ -121,7 +121,7 @@ export class BridgePublications implements Feature {
       permit_join_end: this.ctx.zigbee.permitJoinEnd,
       restart_required: this.restartRequired,
       os: {
-        version: `${type()} ${arch()}`,
+        version: `${osVersion()} - ${release()} - ${arch()}`, // zigbee2mqtt's form
         node_version: process.version,
         cpus: `${cpus()[0]?.model ?? "?"} (x${cpus().length})`,
         memory_mb: Math.round(totalmem() / 1048576),
