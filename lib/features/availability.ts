@@ -64,7 +64,7 @@ export class Availability implements Feature {
     bus.on("mqttConnected", this, (e) => {
       if (!e.sessionPresent) this.republish();
     });
-    this.sync();
+    this.sync(true);
   }
 
   stop(): void {
@@ -75,7 +75,7 @@ export class Availability implements Feature {
   }
 
   /** Tracks the devices that have availability enabled (and only those); checks the new ones at once. */
-  private sync(): void {
+  private sync(initial = false): void {
     if (this.stopped) return;
     const wanted = new Set<string>();
     for (const d of this.ctx.zigbee.devices()) {
@@ -91,7 +91,8 @@ export class Availability implements Feature {
         pinging: false,
       };
       this.tracked.set(d.ieee, t);
-      void this.check(t);
+      // a device that joins while we run is announced when it is first heard, not offline first (as zigbee2mqtt)
+      if (initial || d.zh.lastSeen !== undefined) void this.check(t);
     }
     for (const t of [...this.tracked.values()]) {
       if (wanted.has(t.ieee)) continue;

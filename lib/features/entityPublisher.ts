@@ -8,6 +8,8 @@ import type { BridgeContext, PublishOptions } from "./context.js";
 const NS = "z2m:publish";
 type Entity = BridgeDevice | BridgeGroup;
 export type UpdateListener = (key: string, update: Readonly<EntityState>) => void;
+/** Changes a state message just before it is filtered and published (not the cached state). */
+export type MessageAdjuster = (entity: Entity, message: EntityState) => void;
 
 function stateKey(entity: Entity): string {
   return "ieee" in entity ? entity.ieee : String(entity.id);
@@ -53,6 +55,7 @@ class FilterCache {
 export class EntityPublisher {
   private readonly filters: FilterCache;
   private readonly updateListeners = new Set<UpdateListener>();
+  private readonly adjusters = new Set<MessageAdjuster>();
 
   constructor(private readonly ctx: BridgeContext) {
     this.filters = new FilterCache((pattern, e) =>
@@ -67,6 +70,12 @@ export class EntityPublisher {
   onUpdate(listener: UpdateListener): () => void {
     this.updateListeners.add(listener);
     return () => this.updateListeners.delete(listener);
+  }
+
+  /** Home Assistant's placeholders (`null` for each discovered property not known yet), as zigbee2mqtt adds them. */
+  addAdjuster(adjuster: MessageAdjuster): () => void {
+    this.adjusters.add(adjuster);
+    return () => this.adjusters.delete(adjuster);
   }
 
   /**
@@ -102,6 +111,7 @@ export class EntityPublisher {
         ? this.ctx.state.merge(key, payload, this.filters.get(options.filtered_cache))
         : payload;
     if (s.mqtt.include_device_information && "ieee" in entity) message.device = deviceInformation(entity);
+    for (const adjust of this.adjusters) adjust(entity, message);
     const filtered = this.filters.get(options.filtered_attributes);
     if (filtered) for (const k of Object.keys(message)) if (filtered.some((r) => r.test(k))) delete message[k];
     const publishOptions: PublishOptions = {

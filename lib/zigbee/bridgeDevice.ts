@@ -19,6 +19,17 @@ const forgetInterned = new FinalizationRegistry<string>((json) => {
   if (internedExposes.get(json)?.deref() === undefined) internedExposes.delete(json);
 });
 
+/**
+ * zigbee2mqtt adds a linkquality expose to every definition (each state message carries it): in bridge/devices,
+ * interview events, Home Assistant discovery and the network map's `supports`.
+ */
+const LINKQUALITY = new zhc.Numeric("linkquality", zhc.access.STATE)
+  .withUnit("lqi")
+  .withDescription("Link quality (signal strength)")
+  .withValueMin(0)
+  .withValueMax(255)
+  .withCategory("diagnostic");
+
 function internExposes(raw: unknown): Expose[] {
   const json = JSON.stringify(raw);
   const known = internedExposes.get(json)?.deref();
@@ -93,7 +104,9 @@ export class BridgeDevice {
     this.exposesCache = undefined;
   }
 
+  /** zigbee2mqtt counts the coordinator as supported. */
   get supported(): boolean {
+    if (this.zh.type === "Coordinator") return true;
     return this.def !== undefined && this.def.generated !== true;
   }
 
@@ -102,7 +115,7 @@ export class BridgeDevice {
     const d = this.def;
     if (!d) return [];
     const raw = typeof d.exposes === "function" ? d.exposes(this.zh as never, this.options as never) : d.exposes;
-    this.exposesCache = internExposes(raw);
+    this.exposesCache = internExposes([...(raw as unknown[]), LINKQUALITY]);
     return this.exposesCache;
   }
 

@@ -1,17 +1,18 @@
-import { arch, cpus, totalmem, type } from "node:os";
+import { arch, cpus, version as osVersion, release, totalmem } from "node:os";
 import { Zcl } from "zigbee-herdsman";
 import * as zhc from "zigbee-herdsman-converters";
 import { errorMessage } from "../../util/errors.js";
 import { PreSerialized, stableStringify } from "../../util/stableJson.js";
 import { versions } from "../../util/versions.js";
 import type { BridgeContext, Feature } from "../context.js";
-import { deviceJson, groupJson } from "./deviceJson.js";
+import { definitionJson, deviceJson, groupJson } from "./deviceJson.js";
 
 const NS = "z2m:bridge";
 const REPUBLISH_DELAY_MS = 50;
 
 /**
- * The bridge's own retained publications (`bridge/info`, `bridge/devices`, `bridge/groups`, `bridge/definitions`),
+ * The bridge's own retained publications (`bridge/info`, `bridge/devices`, `bridge/groups`, `bridge/definitions`,
+ * `bridge/converters`, `bridge/extensions`),
  * `bridge/event` for Zigbee events, and `bridge/logging`. Republishing is coalesced: a burst of joins publishes
  * `bridge/devices` once.
  */
@@ -62,7 +63,15 @@ export class BridgePublications implements Feature {
         void this.ctx.mqtt.publish("bridge/logging", stableStringify(entry), { retain: false, qos: 0 }).catch(() => {});
       });
     }
-    await Promise.all([this.publishInfo(), this.publishDevices(), this.publishGroups(), this.publishDefinitions()]);
+    await Promise.all([
+      this.publishInfo(),
+      this.publishDevices(),
+      this.publishGroups(),
+      this.publishDefinitions(),
+      // zigbee2mqtt's lists of user converters and extensions (data/external_*): none are loaded
+      this.retained("bridge/converters", []),
+      this.retained("bridge/extensions", []),
+    ]);
   }
 
   stop(): void {
@@ -112,7 +121,7 @@ export class BridgePublications implements Feature {
       permit_join_end: this.ctx.zigbee.permitJoinEnd,
       restart_required: this.restartRequired,
       os: {
-        version: `${type()} ${arch()}`,
+        version: `${osVersion()} - ${release()} - ${arch()}`, // zigbee2mqtt's form
         node_version: process.version,
         cpus: `${cpus()[0]?.model ?? "?"} (x${cpus().length})`,
         memory_mb: Math.round(totalmem() / 1048576),
@@ -151,17 +160,8 @@ export class BridgePublications implements Feature {
     const data: Record<string, unknown> = { friendly_name: d?.name ?? ieee, ieee_address: ieee, status };
     if (status === "successful" && d) {
       data.supported = d.supported;
-      const def = d.definition;
-      data.definition = def
-        ? {
-            model: def.model,
-            vendor: def.vendor,
-            description: def.description,
-            exposes: d.exposes(),
-            options: (def.options ?? []).map((o) => JSON.parse(JSON.stringify(o))),
-            supports_ota: !!def.ota,
-          }
-        : null;
+      // the same block as in bridge/devices (source, version, icon included), as zigbee2mqtt sends
+      data.definition = d.definition ? definitionJson(d) : null;
     }
     void this.publishEvent({ type: "device_interview", data });
   }

@@ -61,7 +61,7 @@ type Definition = NonNullable<BridgeDevice["definition"]>;
 const definitionCache = new WeakMap<object, Map<string, PreSerialized>>();
 
 /** The `definition` block: written once per model (and exposes list), not once per device. */
-function definitionJson(d: BridgeDevice): PreSerialized {
+export function definitionJson(d: BridgeDevice): PreSerialized {
   const def = d.definition as Definition;
   const exposes = d.exposes();
   const head = {
@@ -71,6 +71,7 @@ function definitionJson(d: BridgeDevice): PreSerialized {
     description: def.description,
     supports_ota: def.ota !== undefined && def.ota !== false,
     icon: deviceIcon(d),
+    version: def.version,
   };
   const options = def.options ?? [];
   const key = JSON.stringify([head, options]);

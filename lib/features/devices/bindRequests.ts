@@ -96,7 +96,8 @@ export function bindRequests(ctx: BridgeContext): RequestModule {
       from: fromKey,
       from_endpoint: p.from_endpoint ?? "default",
       to: p.to,
-      to_endpoint: target.kind === "endpoint" ? (p.to_endpoint ?? "default") : undefined,
+      // as zigbee2mqtt: only when the request gave one
+      to_endpoint: p.to_endpoint,
       clusters: succeeded,
       failed,
     };

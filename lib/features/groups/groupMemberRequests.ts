@@ -1,6 +1,4 @@
 import { BridgeError } from "../../util/errors.js";
-import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
-import type { Endpoint } from "../../zigbee/herdsmanTypes.js";
 import { type RequestModule, requireObject } from "../bridge/requests.js";
 import type { BridgeContext } from "../context.js";
 import { findDevice, findEndpoint, findGroup, optionalBoolean, requireKey, zigbeeOperation } from "./groupLookup.js";
@@ -13,7 +11,8 @@ const MEMBER_EXAMPLE = '{"group": "living_room", "device": "lamp", "endpoint": 1
  * (so groupcasts reach it, or no longer do); zigbee-herdsman records the membership only when the device agreed.
  */
 export function groupMemberRequests(ctx: BridgeContext): RequestModule {
-  const endpointLabel = (device: BridgeDevice, ep: Endpoint) => device.endpointName(ep) ?? ep.ID;
+  // the endpoint as the request gave it, "default" when it gave none (as zigbee2mqtt answers)
+  const endpointLabel = (p: Record<string, unknown>) => p.endpoint ?? "default";
 
   const member = (payload: unknown) => {
     const p = requireObject(payload, MEMBER_EXAMPLE);
@@ -23,7 +22,7 @@ export function groupMemberRequests(ctx: BridgeContext): RequestModule {
     const group = findGroup(ctx.zigbee, groupKey);
     const device = findDevice(ctx.zigbee, deviceKey);
     const endpoint = findEndpoint(device, p.endpoint);
-    return { group, device, endpoint, groupKey, deviceKey, endpointKey: p.endpoint ?? endpointLabel(device, endpoint) };
+    return { group, device, endpoint, groupKey, deviceKey, endpointKey: endpointLabel(p) };
   };
 
   return {
@@ -64,7 +63,7 @@ export function groupMemberRequests(ctx: BridgeContext): RequestModule {
       );
       ctx.logger.info(`Removed '${device.name}' (endpoint ${endpoint.ID}) from all groups`, NS);
       ctx.bus.emit("groupsChanged", {});
-      return { device: deviceKey, endpoint: p.endpoint ?? endpointLabel(device, endpoint) };
+      return { device: deviceKey, endpoint: endpointLabel(p) };
     },
   };
 }

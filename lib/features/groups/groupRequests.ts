@@ -111,7 +111,12 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
       }
       const result = settingsChange(() => ctx.settings.setGroupOptions(group.id, options));
       changed();
-      return { id: key, from: result.from, to: result.to, restart_required: result.restartRequired };
+      // as zigbee2mqtt: the options without the group's identity (friendly_name, ID, devices)
+      const bare = (o: Record<string, unknown>) => {
+        const { friendly_name: _n, ID: _i, devices: _d, ...rest } = o;
+        return rest;
+      };
+      return { id: key, from: bare(result.from), to: bare(result.to), restart_required: result.restartRequired };
     },
 
     ...groupMemberRequests(ctx),

@@ -15,6 +15,8 @@ import { applyOverrides } from "./overrides.js";
 export interface DiscoveryMessage {
   topic: string;
   payload: Record<string, unknown>;
+  /** the state property this entity reads (see EntityConfig.mock) */
+  mock?: string;
 }
 
 export interface DiscoveryEnv {
@@ -56,13 +58,15 @@ function bridgeAvailability(env: DiscoveryEnv, disabled = false): Record<string,
   };
 }
 
-/** `object_id`/`default_entity_id`: the entity id HA gives on first registration (`light.kitchen`, …). */
+/**
+ * `object_id`/`default_entity_id`: the entity id HA gives on first registration (`light.kitchen`, …). As zigbee2mqtt:
+ * the device name lowercased with whitespace as `_` (other characters, `/` included, are left to HA), then the part
+ * of the object id after `<component>_`, or the whole object id when it does not start with the component.
+ */
 function entityIdParts(component: string, objectId: string, name: string): Record<string, string> {
-  const slug = name.toLowerCase().replace(/[^a-z0-9_]+/g, "_");
-  let id: string;
-  if (objectId === component) id = slug;
-  else if (objectId.startsWith(`${component}_`)) id = `${slug}_${objectId.slice(component.length + 1)}`;
-  else id = `${slug}_${objectId}`;
+  let id = name.replace(/\s+/g, "_").toLowerCase();
+  if (objectId.startsWith(component) && objectId.includes("_")) id += `_${objectId.split(/_(.+)/)[1]}`;
+  else if (!objectId.startsWith(component)) id += `_${objectId}`;
   return { object_id: id, default_entity_id: `${component}.${id}` };
 }
 
@@ -77,7 +81,7 @@ interface Owner {
 function finish(env: DiscoveryEnv, owner: Owner, c: EntityConfig): DiscoveryMessage {
   const topic = `${env.discoveryTopic}/${c.component}/${owner.nodeId}/${topicSafe(c.objectId)}/config`;
   if (c.component === "device_automation") {
-    return { topic, payload: { ...c.payload, device: owner.device, origin: origin(env.version) } };
+    return { topic, payload: { ...c.payload, device: owner.device, origin: origin(env.version) }, mock: c.mock };
   }
   const payload: Record<string, unknown> = {
     ...entityIdParts(c.component, c.objectId, owner.name),
@@ -91,7 +95,7 @@ function finish(env: DiscoveryEnv, owner: Owner, c: EntityConfig): DiscoveryMess
     payload.availability = owner.availability;
     payload.availability_mode = "all";
   }
-  return { topic, payload };
+  return { topic, payload, mock: c.mock };
 }
 
 /** A device trigger (`device_automation`) for one action value. */
@@ -120,7 +124,9 @@ export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions:
   const hook = def.meta?.overrideHaDiscoveryPayload;
   if (hook) for (const c of configs) hook(c.payload);
   const availability = [bridgeAvailability(env, device.options.disabled === true)];
-  if (env.availabilityEnabled(device)) availability.push({ topic: `${topics.state}/availability` });
+  if (env.availabilityEnabled(device)) {
+    availability.push({ topic: `${topics.state}/availability`, value_template: "{{ value_json.state }}" });
+  }
   const owner: Owner = {
     nodeId: device.ieee,
     uniquePrefix: device.ieee,
@@ -133,7 +139,8 @@ export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions:
       model_id: def.model,
       manufacturer: def.vendor,
       ...(device.zh.softwareBuildID ? { sw_version: device.zh.softwareBuildID } : {}),
-      ...(device.zh.hardwareVersion !== undefined ? { hw_version: String(device.zh.hardwareVersion) } : {}),
+      // a number, as zigbee2mqtt sends it
+      ...(device.zh.hardwareVersion !== undefined ? { hw_version: device.zh.hardwareVersion } : {}),
       via_device: bridgeIdentifier(env.coordinatorIeee),
     },
   };

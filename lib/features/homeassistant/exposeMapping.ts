@@ -9,6 +9,7 @@ import {
   type EntityConfig,
   type EntityTopics,
   type Expose,
+  feature,
   labelOf,
   type MappingOptions,
   valueTemplate,
@@ -60,8 +61,29 @@ export function exposeToConfigs(
   effects?: unknown[],
 ): EntityConfig[] {
   const configs = baseConfigs(e, topics, options, effects);
-  for (const c of configs) applyExposeMetadata(c, e);
+  const mock = mockProperty(e);
+  for (const c of configs) {
+    applyExposeMetadata(c, e);
+    if (mock && c.component !== "device_automation" && c.component !== "event") c.mock = mock;
+  }
   return configs;
+}
+
+/** The property an entity of this expose templates on: its `state` feature for lights, switches, locks, covers. */
+function mockProperty(e: Expose): string | undefined {
+  switch (e.type) {
+    case "light":
+    case "switch":
+    case "lock":
+    case "cover":
+      return feature(e, "state")?.property;
+    case "fan":
+      return "fan_state";
+    case "climate":
+      return undefined;
+    default:
+      return e.property === "action" ? undefined : e.property;
+  }
 }
 
 function baseConfigs(e: Expose, topics: EntityTopics, options: MappingOptions, effects?: unknown[]): EntityConfig[] {

@@ -38,6 +38,8 @@ export interface EntityConfig {
   /** topic object id and unique_id part (e.g. `light`, `temperature`, `switch_l1`) */
   objectId: string;
   payload: Record<string, unknown>;
+  /** the state property the entity reads, `null` in state messages until it is known (zigbee2mqtt's mock property) */
+  mock?: string;
 }
 
 /** Where an entity's state is read and its commands go (full topics, base topic included). */
@@ -55,11 +57,9 @@ export interface MappingOptions {
   actionTopic: string;
 }
 
-/** `{{ value_json.prop }}` (bracket form for names that are not identifiers). */
+/** `{{ value_json["prop"] }}`: zigbee2mqtt's form for every expose property (any name is safe in it). */
 export function valueTemplate(property: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(property)
-    ? `{{ value_json.${property} }}`
-    : `{{ value_json[${JSON.stringify(property)}] }}`;
+  return `{{ value_json[${JSON.stringify(property)}] }}`;
 }
 
 /** The feature of a composite expose by name (e.g. a light's `brightness`). */

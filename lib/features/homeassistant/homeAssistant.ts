@@ -36,6 +36,12 @@ export class HomeAssistant implements Feature {
   private readonly removed = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private offMessages: (() => void) | undefined;
+  private offAdjuster: (() => void) | undefined;
+  /**
+   * Per device IEEE / group id: the state properties its discovered entities read. Each is `null` in the state
+   * messages until known, as in zigbee2mqtt (HA's templates fail on a missing key).
+   */
+  private readonly mocks = new Map<string, Set<string>>();
   private ready: Promise<void> | undefined;
   private started = false;
   private pending: Promise<void> | undefined;
@@ -66,6 +72,10 @@ export class HomeAssistant implements Feature {
     bus.on("entityRemoved", this, (e) => this.onRemoved(e.kind, e.id));
     bus.on("deviceJoined", this, (e) => void this.removed.delete(e.ieee));
     bus.on("statePublished", this, (e) => this.onState(e.key, e.name, e.state));
+    this.offAdjuster = this.deps.publisher.addAdjuster((entity, message) => {
+      const mocks = this.mocks.get("ieee" in entity ? entity.ieee : String(entity.id));
+      if (mocks) for (const p of mocks) if (message[p] === undefined) message[p] = null;
+    });
     bus.on("mqttConnected", this, (e) => void (e.sessionPresent ? undefined : this.afterSessionLost()));
     const statusTopic = this.ctx.settings.get().homeassistant.status_topic;
     this.offMessages = this.ctx.mqtt.onMessage((topic, payload) => {
@@ -78,6 +88,7 @@ export class HomeAssistant implements Feature {
   async stop(): Promise<void> {
     this.ctx.bus.off(this);
     this.offMessages?.();
+    this.offAdjuster?.();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.ready;
@@ -92,16 +103,24 @@ export class HomeAssistant implements Feature {
     const coordinator = zigbee.coordinator();
     const out = bridgeMessages(env, coordinator?.definition?.model ?? coordinator?.zh.manufacturerName);
     for (const d of zigbee.devices()) {
-      if (!this.removed.has(d.ieee)) out.push(...deviceMessages(env, d, this.actions.get(d.ieee)));
+      if (!this.removed.has(d.ieee))
+        out.push(...this.withMocks(d.ieee, deviceMessages(env, d, this.actions.get(d.ieee))));
     }
     for (const g of zigbee.groups()) {
       const members = g
         .members()
         .map((m) => zigbee.device(m.ieee))
         .filter((d): d is BridgeDevice => d !== undefined && d.definition !== undefined);
-      out.push(...groupMessages(env, g, members));
+      out.push(...this.withMocks(String(g.id), groupMessages(env, g, members)));
     }
     return out;
+  }
+
+  private withMocks(key: string, messages: DiscoveryMessage[]): DiscoveryMessage[] {
+    const props = messages.flatMap((m) => (m.mock ? [m.mock] : []));
+    if (props.length > 0) this.mocks.set(key, new Set(props));
+    else this.mocks.delete(key);
+    return messages;
   }
 
   private env(): DiscoveryEnv | undefined {

@@ -14,7 +14,9 @@ import {
   valueTemplate,
 } from "./exposeTypes.js";
 
-const nameOf = (e: Expose): string | null => e.endpoint ?? null;
+/** The entity name of an endpoint's light/switch/lock…: the endpoint, capitalised (`L1`), as zigbee2mqtt names it. */
+const nameOf = (e: Expose): string | null =>
+  e.endpoint ? e.endpoint.charAt(0).toUpperCase() + e.endpoint.slice(1) : null;
 
 /** Effects come from the device's separate `effect` enum (when settable). */
 export function lightConfig(e: Expose, topics: EntityTopics, effects?: unknown[]): EntityConfig {

@@ -48,6 +48,15 @@ describe("availability", () => {
     }
   });
 
+  it("a device that joins while the bridge runs is announced online when first heard, never offline first", async () => {
+    // the demo devices join right after the network forms, while the observer (subscribed before the start) listens
+    for (const name of ["bulb", "sensor", "remote", "plug"]) {
+      const t = topic(bridge.simulator.device(name).description.ieee);
+      const first = await mqtt.waitForMessage(t, { since: 0, timeoutMs: 10_000 });
+      expect(first.payload).toBe(ONLINE);
+    }
+  });
+
   it("a silent plug goes offline (and its group with it); back online when it answers again", async () => {
     const silent = mqtt.mark();
     bridge.simulator.setSilent("plug", true);

@@ -23,6 +23,13 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
     lamp = bridge.simulator.device("bulb").description.ieee;
   });
 
+  it("retains empty bridge/converters and bridge/extensions (no external ones loaded), as zigbee2mqtt does", async () => {
+    for (const topic of [`${BASE}/bridge/converters`, `${BASE}/bridge/extensions`]) {
+      const retained = await retainedOn(broker.url, topic);
+      expect(retained.map((m) => m.payload)).toEqual(["[]"]);
+    }
+  });
+
   it("publishes the demo devices in retained bridge/devices with their definitions", async () => {
     const msg = await mqtt.waitForMessage(
       (m) => {
@@ -40,13 +47,21 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
     const light = bulb?.definition?.exposes.find((e) => e.type === "light");
     const features = (light?.features ?? []).map((f) => f.name);
     expect(features).toEqual(expect.arrayContaining(["state", "brightness", "color_temp", "color_xy"]));
-    expect(devices.find((d) => d.type === "Coordinator")).toBeDefined();
+    // as zigbee2mqtt: the coordinator is supported, every definition ends with a linkquality expose and has a version
+    expect(devices.find((d) => d.type === "Coordinator")).toMatchObject({ supported: true });
+    for (const d of devices.filter((x) => x.definition)) {
+      expect(d.definition?.exposes.at(-1)).toMatchObject({ name: "linkquality", unit: "lqi", category: "diagnostic" });
+      expect(d.definition).toMatchObject({ source: "native", version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    }
     const events = mqtt.received(`${BASE}/bridge/event`, STARTUP).map((m) => json(m.payload));
     expect(events).toContainEqual({ type: "device_joined", data: { friendly_name: lamp, ieee_address: lamp } });
     const interview = events.find(
       (e) => e.type === "device_interview" && (e.data as { status: string }).status === "successful",
     );
-    expect(interview?.data).toMatchObject({ supported: true, definition: { model: expect.any(String) } });
+    expect(interview?.data).toMatchObject({
+      supported: true,
+      definition: { model: expect.any(String), source: "native", version: expect.any(String) },
+    });
     const info = json((await mqtt.waitForMessage(`${BASE}/bridge/info`, { since: STARTUP })).payload);
     expect(info).toMatchObject({
       zigbee_herdsman: { version: "10.9.5" },

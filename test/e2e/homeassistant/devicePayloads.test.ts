@@ -28,14 +28,14 @@ describe("Home Assistant discovery of the demo devices", () => {
   const sensor = (id: string, property: string, device: Record<string, unknown>, extra: Record<string, unknown>) => ({
     ...entity(id, "sensor", property, device),
     state_topic: `${BASE}/${id}`,
-    value_template: `{{ value_json.${property} }}`,
+    value_template: `{{ value_json["${property}"] }}`,
     ...extra,
   });
 
   it("the bulb is a json light with xy + color_temp, 254 brightness steps, its mired range and effects", async () => {
     const bulb = ieee("bulb");
     const device = {
-      hw_version: "1",
+      hw_version: 1,
       manufacturer: "Ajax Online",
       model: "Smart Zigbee pro 12W A60 RGBCW bulb",
       model_id: "ZB_A60_RGBCW",
@@ -81,7 +81,7 @@ describe("Home Assistant discovery of the demo devices", () => {
   it("the sensor has temperature, humidity and battery sensors with classes and units; linkquality is hidden", async () => {
     const id = ieee("sensor");
     const device = {
-      hw_version: "0",
+      hw_version: 0,
       manufacturer: "SONOFF",
       model: "Temperature and humidity sensor",
       model_id: "SNZB-02",
@@ -128,7 +128,7 @@ describe("Home Assistant discovery of the demo devices", () => {
   it("the plug is a switch with power and energy sensors", async () => {
     const id = ieee("plug");
     const device = {
-      hw_version: "1",
+      hw_version: 1,
       manufacturer: "Innr",
       model: "Smart plug",
       model_id: "SP 120",
@@ -138,7 +138,7 @@ describe("Home Assistant discovery of the demo devices", () => {
       ...entity(id, "switch", "switch", device),
       name: null,
       state_topic: `${BASE}/${id}`,
-      value_template: "{{ value_json.state }}",
+      value_template: '{{ value_json["state"] }}',
       command_topic: `${BASE}/${id}/set`,
       payload_on: "ON",
       payload_off: "OFF",
@@ -164,6 +164,17 @@ describe("Home Assistant discovery of the demo devices", () => {
     );
   });
 
+  it("a state message carries null for each discovered property not known yet, as zigbee2mqtt's does", async () => {
+    const bulb = ieee("bulb");
+    await config(world.ha, `homeassistant/select/${bulb}/effect/config`);
+    const since = world.mqtt.mark();
+    await world.mqtt.publish(`${BASE}/${bulb}/get`, JSON.stringify({ state: "" }));
+    const msg = await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${bulb}`, { since, timeoutMs: 5000 });
+    const state = JSON.parse(msg.payload) as Record<string, unknown>;
+    expect(state).toHaveProperty("effect", null); // a bulb never reports its effect
+    expect(state.state).toMatch(/^(ON|OFF)$/);
+  });
+
   it("the remote gets a device trigger per action value, the first time it is pressed", async () => {
     const id = ieee("remote");
     const topic = `homeassistant/device_automation/${id}/action_on/config`;
@@ -180,7 +191,7 @@ describe("Home Assistant discovery of the demo devices", () => {
       device: {
         identifiers: [`zigbee2mqtt_${id}`],
         name: id,
-        hw_version: "1",
+        hw_version: 1,
         manufacturer: "IKEA",
         model: "TRADFRI on/off switch",
         model_id: "E1743",

@@ -79,7 +79,7 @@ describe("Home Assistant discovery through entity changes", () => {
       expect((payload?.device as { name?: string } | undefined)?.name).toBe("living_room/climate");
     }
     expect(after.get(`homeassistant/sensor/${id}/temperature/config`)?.default_entity_id).toBe(
-      "sensor.living_room_climate_temperature",
+      "sensor.living_room/climate_temperature", // zigbee2mqtt keeps the "/" of the name
     );
     const since = world.mqtt.mark();
     world.bridge.simulator.device("sensor").emitReport(1, "msTemperatureMeasurement", { measuredValue: 2150 });

@@ -126,7 +126,7 @@ describe("expose → Home Assistant mapping", () => {
     });
     expect(c["cover/cover"]).toMatchObject({
       set_position_topic: "z/dev/set",
-      position_template: "{{ value_json.position }}",
+      position_template: '{{ value_json["position"] }}',
     });
     expect(c["number/motion_timeout"]).toMatchObject({
       entity_category: "config",

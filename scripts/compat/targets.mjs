@@ -1,0 +1,169 @@
+// Starts one side of the compat run: a private mosquitto, our simulator on its own TCP port, and either
+// zigbee2mqtt (the oracle, installed outside the repository) or our bridge, each with its own data directory.
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+export const Z2M_VERSION = "2.14.1";
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForLine(child, pattern, what, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => reject(new Error(`${what}: no '${pattern}' within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (d) => {
+      buf += d.toString();
+      const m = pattern.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code}) before '${pattern}'`));
+    });
+  });
+}
+
+function exited(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
+}
+
+async function stopChild(child, timeoutMs = 15000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+function mosquittoBinary() {
+  return process.env.MOSQUITTO ?? "/usr/sbin/mosquitto";
+}
+
+/** The shared configuration.yaml: the same for both bridges (zigmqtt reads zigbee2mqtt's format). */
+export function configurationYaml({ mqttPort, simPort }) {
+  return `version: 4
+homeassistant:
+  enabled: true
+availability:
+  enabled: true
+frontend:
+  enabled: false
+mqtt:
+  base_topic: zigbee2mqtt
+  server: mqtt://127.0.0.1:${mqttPort}
+serial:
+  port: tcp://127.0.0.1:${simPort}
+  adapter: zstack
+advanced:
+  log_level: info
+  log_output: [console]
+  network_key: [1, 3, 5, 7, 9, 11, 13, 15, 0, 2, 4, 6, 8, 10, 12, 13]
+  pan_id: 6755
+  ext_pan_id: [221, 221, 221, 221, 221, 221, 221, 221]
+  channel: 11
+`;
+}
+
+/**
+ * Starts mosquitto and the simulator for one side; `start()` then starts the bridge under test, `stopBridge()` stops
+ * it (the shutdown is part of the session), `close()` stops the rest.
+ */
+export async function prepareSide({ name, kind, root, repo, z2mDir }) {
+  const dir = join(root, name);
+  const dataDir = join(dir, "data");
+  mkdirSync(dataDir, { recursive: true });
+  const log = createWriteStream(join(dir, "processes.log"));
+  const children = [];
+  const track = (label, child) => {
+    child.stdout?.on("data", (d) => log.write(`[${label}] ${d}`));
+    child.stderr?.on("data", (d) => log.write(`[${label}!] ${d}`));
+    children.push(child);
+    return child;
+  };
+
+  const mqttPort = await freePort();
+  const mosqConf = join(dir, "mosquitto.conf");
+  writeFileSync(mosqConf, `listener ${mqttPort} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  const mosq = track(
+    "mosquitto",
+    spawn(mosquittoBinary(), ["-c", mosqConf, "-v"], { stdio: ["ignore", "pipe", "pipe"] }),
+  );
+  await waitForLine(mosq, /running|Opening ipv4 listen socket/, "mosquitto", 10000);
+
+  const sim = track(
+    "simulator",
+    spawn(
+      process.execPath,
+      [
+        join(repo, "dist/simulator/cli.js"),
+        "--port",
+        "0",
+        "--scenario",
+        join(repo, "scripts/compat/scenario.yaml"),
+        "--nv",
+        join(dir, "sim-nv.json"),
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    ),
+  );
+  const m = await waitForLine(sim, /listening on tcp:\/\/127\.0\.0\.1:(\d+)/, "simulator", 20000);
+  const simPort = Number(m[1]);
+  writeFileSync(join(dataDir, "configuration.yaml"), configurationYaml({ mqttPort, simPort }));
+
+  let bridge;
+  return {
+    name,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    mqttPort,
+    simPort,
+    dir,
+    start() {
+      const env = { ...process.env, ZIGBEE2MQTT_DATA: dataDir, ZIGMQTT_DATA: dataDir };
+      delete env.DEBUG;
+      if (kind === "z2m") {
+        // zigbee2mqtt compares `git rev-parse HEAD` of its working directory with its build hash and tries to rebuild
+        // itself when they differ: hide our checkout from it.
+        env.GIT_DIR = "/nonexistent";
+        bridge = spawn(process.execPath, [join(z2mDir, "node_modules/zigbee2mqtt/index.js")], {
+          cwd: join(z2mDir, "node_modules/zigbee2mqtt"),
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+      } else {
+        bridge = spawn(process.execPath, [join(repo, "dist/index.js")], {
+          cwd: repo,
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+      }
+      track(kind, bridge);
+      return bridge;
+    },
+    async stopBridge() {
+      if (bridge) await stopChild(bridge);
+    },
+    async close() {
+      for (const c of children.reverse()) await stopChild(c, 5000);
+      log.end();
+    },
+  };
+}
