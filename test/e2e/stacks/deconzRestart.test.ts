@@ -3,10 +3,7 @@ import { existsSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Controller } from "../../../lib/controller.js";
-import { SettingsStore } from "../../../lib/settings/settingsStore.js";
 import { Simulator } from "../../../lib/simulator/simulator.js";
-import { createLogger } from "../../../lib/util/logger.js";
 import { startTestBroker, type TestBroker } from "../../support/broker.js";
 import type { TestClient } from "../../support/mqttTestClient.js";
 import {
@@ -15,6 +12,7 @@ import {
   observer,
   type RunningBridge,
   request,
+  startBridge,
   waitForInterviews,
   writeConfig,
 } from "../support/bridgeWorld.js";
@@ -35,24 +33,6 @@ function openCount(device: string): number {
     }
   }
   return n;
-}
-
-/** A bridge (lib/controller.ts, as lib/main.ts runs it) on a ConBee at `dir`'s configured serial port. */
-async function startOn(dir: string, simulator: Simulator): Promise<RunningBridge> {
-  const settings = SettingsStore.load(dir, {});
-  const logger = createLogger({ level: "warning", output: [] });
-  const controller = new Controller(settings, logger);
-  await controller.start();
-  let stopped: Promise<void> | undefined;
-  return {
-    controller,
-    settings,
-    simulator,
-    stop: () => {
-      stopped ??= controller.stop().then(() => logger.close());
-      return stopped;
-    },
-  };
 }
 
 /**
@@ -79,7 +59,7 @@ describe("deCONZ: an in-process restart on a ConBee", () => {
     await stick.start();
     writeConfig(dir, broker.url, { serial: { port: join(dir, "ttyACM0"), adapter: "deconz", baudrate: 115200 } });
     mqtt = await observer(broker.url);
-    bridge = await startOn(dir, stick);
+    bridge = await startBridge(dir, stick);
     const rsp = await request(mqtt, "permit_join", { time: 120 });
     if (rsp.status !== "ok") throw new Error(`permit_join failed: ${rsp.error}`);
     await waitForInterviews(bridge, 4, 30_000);
@@ -107,7 +87,7 @@ describe("deCONZ: an in-process restart on a ConBee", () => {
     await sleep(OLD_DRIVER_RECONNECT_WINDOW_MS);
     expect(frames - afterStop).toBe(0);
 
-    bridge = await startOn(dir, stick);
+    bridge = await startBridge(dir, stick);
     expect(openCount(realpathSync(join(dir, "ttyACM0")))).toBe(1);
     const bulb = stick.device("bulb");
     const since = mqtt.mark();
@@ -187,7 +167,7 @@ describe("deCONZ: a ConBee over TCP", () => {
     stick = new Simulator({ scenario: "demo", adapter: "deconz", nvFile: join(dir, "stick-nv.json") });
     await stick.start();
     writeConfig(dir, broker.url, { serial: { port: stick.url, adapter: "deconz" } });
-    bridge = await startOn(dir, stick);
+    bridge = await startBridge(dir, stick);
   }, 60_000);
 
   afterAll(async () => {

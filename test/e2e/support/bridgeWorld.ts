@@ -52,13 +52,16 @@ export interface RunningBridge {
   stop(): Promise<void>;
 }
 
-/** Starts the whole bridge in this process on a data dir (its configuration.yaml must exist). */
-export async function startBridge(dataDir: string): Promise<RunningBridge> {
+/**
+ * Starts the whole bridge in this process on a data dir (its configuration.yaml must exist), on its virtual
+ * coordinator or, given `external`, on a simulator the test runs itself (behind the configured serial port).
+ */
+export async function startBridge(dataDir: string, external?: Simulator): Promise<RunningBridge> {
   const settings = SettingsStore.load(dataDir, {});
   const logger = createLogger({ level: "warning", output: [] });
   const controller = new Controller(settings, logger);
   await controller.start();
-  const simulator = controller.zigbee.virtual?.simulator;
+  const simulator = external ?? controller.zigbee.virtual?.simulator;
   if (!simulator) throw new Error("the test bridge runs on the virtual coordinator");
   let stopped: Promise<void> | undefined;
   return {
