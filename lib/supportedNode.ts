@@ -127,19 +127,23 @@ export function runOn(node: string, args: string[]): void {
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
+/** A supported Node's path, or one line on stderr and exit code 1 when none can be had. */
+function supportedNodeOrExit(): string {
+  try {
+    return supportedNode();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
 /**
  * For the entry point: true when this Node is supported (go on); otherwise the same command is re-run on a
  * supported Node and this process only waits for it (false), or exits with one line when none can be had.
  */
 export function ensureSupportedNode(entry: string): boolean {
   if (isSupportedNode(process.versions.node)) return true;
-  let node: string;
-  try {
-    node = supportedNode();
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(1);
-  }
+  const node = supportedNodeOrExit();
   runOn(node, [...process.execArgv, entry, ...process.argv.slice(2)]);
   return false;
 }
@@ -150,12 +154,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.a
     process.stderr.write("usage: node dist/supportedNode.js <script> [args…]\n");
     process.exit(2);
   }
-  let node: string;
-  try {
-    node = supportedNode();
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(1);
-  }
+  const node = supportedNodeOrExit();
   runOn(node, [script, ...rest]);
 }
