@@ -1,6 +1,8 @@
 import * as nodeModule from "node:module";
 import { pathToFileURL } from "node:url";
 
+const bridgeRequire = nodeModule.createRequire(import.meta.url);
+
 /** The packages external code may import by name: the bridge's own copies, whatever the data directory's location. */
 const SHARED = /^(zigbee-herdsman-converters|zigbee-herdsman)(\/|$)/;
 
@@ -22,7 +24,8 @@ export function shareBridgePackages(dir: string): boolean {
   register({
     resolve(specifier, context, nextResolve) {
       if (SHARED.test(specifier) && context.parentURL?.startsWith(prefix)) {
-        return nextResolve(specifier, { ...context, parentURL: import.meta.url });
+        // resolved here: for require(), the default resolver ignores a changed parentURL
+        return { url: pathToFileURL(bridgeRequire.resolve(specifier)).href, shortCircuit: true };
       }
       return nextResolve(specifier, context);
     },

@@ -15,7 +15,10 @@ async function interviewed(kind: DeviceKindName, ieee: string) {
 }
 
 /** what configure must leave behind, per kind (from the definitions in zhc 26.112.0) */
-const expected: Record<Exclude<DeviceKindName, "customPlug">, { model: string; vendor: string; bound: string[]; configured: string[] }> = {
+const expected: Record<
+  Exclude<DeviceKindName, "customPlug">,
+  { model: string; vendor: string; bound: string[]; configured: string[] }
+> = {
   colorBulb: { model: "ZB_A60_RGBCW", vendor: "Ajax Online", bound: [], configured: [] },
   climateSensor: {
     model: "SNZB-02",
