@@ -69,8 +69,8 @@ describe("zigbee2mqtt data directory with an external converter", () => {
       model_id: "ZM-PLUG-1",
       definition: { model: "ZM-PLUG-1", vendor: "Zigmqtt Labs", source: "external" },
     });
-    const exposes = (plug?.definition as { exposes: Array<{ type: string; features?: Array<{ name: string }> }> })
-      .exposes;
+    const definition = plug?.definition as { exposes?: Array<{ type: string; features?: Array<{ name: string }> }> };
+    const exposes = definition?.exposes ?? [];
     expect(exposes.find((e) => e.type === "switch")?.features?.map((f) => f.name)).toEqual(["state"]);
   });
 
