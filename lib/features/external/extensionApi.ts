@@ -16,6 +16,33 @@ export interface ExtensionApi {
   dispose(): void;
 }
 
+/**
+ * MQTT subscriptions of the extensions, counted per topic: one extension that unsubscribes (or stops) does not take
+ * a topic from another (e.g. the new version of a replaced extension, started before the old one stops).
+ */
+export class SharedSubscriptions {
+  private readonly count = new Map<string, number>();
+
+  constructor(private readonly ctx: BridgeContext) {}
+
+  async subscribe(topic: string): Promise<void> {
+    const n = this.count.get(topic) ?? 0;
+    this.count.set(topic, n + 1);
+    if (n === 0) await this.ctx.mqtt.subscribe([topic]);
+  }
+
+  async unsubscribe(topic: string): Promise<void> {
+    const n = this.count.get(topic) ?? 0;
+    if (n === 0) return;
+    if (n > 1) {
+      this.count.set(topic, n - 1);
+      return;
+    }
+    this.count.delete(topic);
+    await this.ctx.mqtt.unsubscribe([topic]);
+  }
+}
+
 /** zigbee2mqtt's view of a device or group, as extensions use it. */
 function entityView(e: Entity): Record<string, unknown> {
   if ("ieee" in e) {
@@ -47,11 +74,12 @@ export function extensionApi(
   ctx: BridgeContext,
   publisher: EntityPublisher,
   restart: () => void,
+  topics: SharedSubscriptions,
 ): ExtensionApi {
   const owner = {};
   const ns = `z2m:extension:${name}`;
   const disposers = new Map<unknown, Array<() => void>>();
-  const subscriptions = new Set<string>();
+  const subscriptions: string[] = [];
   const listen = (key: unknown, dispose: () => void) => disposers.set(key, [...(disposers.get(key) ?? []), dispose]);
   const busListener = <E extends keyof BridgeEvents>(event: E, map: (p: BridgeEvents[E]) => unknown) => {
     return (key: unknown, callback: (data: unknown) => unknown) => {
@@ -96,12 +124,14 @@ export function extensionApi(
         : ctx.mqtt.publish(topic, payload, o);
     },
     subscribe: async (topic: string) => {
-      subscriptions.add(topic);
-      await ctx.mqtt.subscribe([topic]);
+      subscriptions.push(topic);
+      await topics.subscribe(topic);
     },
     unsubscribe: async (topic: string) => {
-      subscriptions.delete(topic);
-      await ctx.mqtt.unsubscribe([topic]);
+      const i = subscriptions.indexOf(topic);
+      if (i < 0) return;
+      subscriptions.splice(i, 1);
+      await topics.unsubscribe(topic);
     },
   });
   const state = strict("state", {
@@ -158,8 +188,7 @@ export function extensionApi(
       for (const list of disposers.values()) for (const dispose of list) dispose();
       disposers.clear();
       ctx.bus.off(owner);
-      if (subscriptions.size > 0) void ctx.mqtt.unsubscribe([...subscriptions]).catch(() => {});
-      subscriptions.clear();
+      for (const topic of subscriptions.splice(0)) void topics.unsubscribe(topic).catch(() => {});
     },
   };
 }

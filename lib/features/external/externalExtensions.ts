@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { BridgeError, errorMessage } from "../../util/errors.js";
 import type { BridgeContext } from "../context.js";
 import type { EntityPublisher } from "../entityPublisher.js";
-import { extensionApi } from "./extensionApi.js";
+import { extensionApi, SharedSubscriptions } from "./extensionApi.js";
 import { type ExternalFile, ExternalFolder } from "./externalFiles.js";
 
 const NS = "z2m:external";
@@ -20,6 +20,7 @@ interface Running {
 export class ExternalExtensions {
   readonly folder: ExternalFolder;
   private readonly running = new Map<string, Running>();
+  private readonly topics: SharedSubscriptions;
 
   constructor(
     private readonly ctx: BridgeContext,
@@ -27,6 +28,7 @@ export class ExternalExtensions {
     private readonly restart: () => void,
   ) {
     this.folder = new ExternalFolder(join(ctx.settings.dataDir, "external_extensions"));
+    this.topics = new SharedSubscriptions(ctx);
   }
 
   async loadAll(): Promise<void> {
@@ -54,7 +56,7 @@ export class ExternalExtensions {
         "INVALID_CODE",
         `${name} contains invalid code: its default export must be an extension class, not ${exported === undefined ? "nothing" : `a ${typeof exported}`}`,
       );
-    const api = extensionApi(name, this.ctx, this.publisher, this.restart);
+    const api = extensionApi(name, this.ctx, this.publisher, this.restart, this.topics);
     let instance: Running["instance"];
     try {
       instance = new (exported as new (...args: unknown[]) => Running["instance"])(...api.args);
