@@ -27,6 +27,7 @@ export class ExternalConverters {
   /** Loads every file; a bad one is logged and skipped. Returns the names loaded. */
   async loadAll(): Promise<string[]> {
     const loaded: string[] = [];
+    this.folder.removeLeftovers();
     for (const file of this.folder.list()) {
       try {
         await this.load(file, false);

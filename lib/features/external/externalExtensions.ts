@@ -32,6 +32,7 @@ export class ExternalExtensions {
   }
 
   async loadAll(): Promise<void> {
+    this.folder.removeLeftovers();
     for (const file of this.folder.list()) {
       try {
         await this.load(file, false);

@@ -48,23 +48,22 @@ export class ExternalFolder {
     shareBridgePackages(dir);
   }
 
-  /** The files, by name (temporary copies of an interrupted load are removed). */
+  /** The files, by name. */
   list(): ExternalFile[] {
     if (!existsSync(this.dir)) return [];
     const files: ExternalFile[] = [];
     for (const name of readdirSync(this.dir).sort()) {
-      if (name.startsWith(TEMP_PREFIX)) {
-        rmSync(join(this.dir, name), { force: true });
-        continue;
-      }
       if (!EXTENSIONS.test(name) || name.startsWith(".")) continue;
       files.push({ name, code: readFileSync(join(this.dir, name), "utf8") });
     }
     return files;
   }
 
-  has(name: string): boolean {
-    return existsSync(join(this.dir, name));
+  /** Removes the temporary copies an interrupted load left (call before loading anything). */
+  removeLeftovers(): void {
+    if (!existsSync(this.dir)) return;
+    for (const name of readdirSync(this.dir))
+      if (name.startsWith(TEMP_PREFIX)) rmSync(join(this.dir, name), { force: true });
   }
 
   path(name: string): string {

@@ -16,6 +16,8 @@ import { removeRequest, saveRequest } from "./externalFiles.js";
  */
 export class ExternalJs implements Feature {
   private readonly extensions: ExternalExtensions | undefined;
+  /** saves and removes run one at a time (a save and a remove of one name cannot interleave) */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ctx: BridgeContext,
@@ -36,29 +38,30 @@ export class ExternalJs implements Feature {
   }
 
   requests(): RequestModule {
+    const one = (handler: (payload: unknown) => Promise<void>) => (payload: unknown) => {
+      const run = this.queue.then(() => handler(payload));
+      this.queue = run.catch(() => {});
+      return run.then(() => ({}));
+    };
     return {
-      "converter/save": async (payload) => {
+      "converter/save": one(async (payload) => {
         const file = saveRequest(payload);
         await this.enabled(this.converters).load(file, true);
         await this.convertersChanged();
-        return {};
-      },
-      "converter/remove": async (payload) => {
+      }),
+      "converter/remove": one(async (payload) => {
         this.enabled(this.converters).remove(removeRequest(payload));
         await this.convertersChanged();
-        return {};
-      },
-      "extension/save": async (payload) => {
+      }),
+      "extension/save": one(async (payload) => {
         const file = saveRequest(payload);
         await this.enabled(this.extensions).load(file, true);
         await this.publishExtensions();
-        return {};
-      },
-      "extension/remove": async (payload) => {
+      }),
+      "extension/remove": one(async (payload) => {
         await this.enabled(this.extensions).remove(removeRequest(payload));
         await this.publishExtensions();
-        return {};
-      },
+      }),
     };
   }
 
