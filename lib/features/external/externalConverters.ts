@@ -24,7 +24,7 @@ export class ExternalConverters {
     this.folder = new ExternalFolder(join(dataDir, "external_converters"));
   }
 
-  /** Loads every file; a bad one is logged and skipped. Returns the names loaded. */
+  /** Loads every file; a bad one is logged and set aside (`<name>.invalid`). Returns the names loaded. */
   async loadAll(): Promise<string[]> {
     const loaded: string[] = [];
     this.folder.removeLeftovers();
@@ -33,7 +33,8 @@ export class ExternalConverters {
         await this.load(file, false);
         loaded.push(file.name);
       } catch (e) {
-        this.logger.error(`Cannot load external converter '${file.name}': ${errorMessage(e)}`, NS);
+        const aside = this.folder.setAside(file.name);
+        this.logger.error(`External converter '${file.name}' not loaded, ${aside}: ${errorMessage(e)}`, NS);
       }
     }
     return loaded;

@@ -31,13 +31,15 @@ export class ExternalExtensions {
     this.topics = new SharedSubscriptions(ctx);
   }
 
+  /** Starts every file; a bad one is logged and set aside (`<name>.invalid`). */
   async loadAll(): Promise<void> {
     this.folder.removeLeftovers();
     for (const file of this.folder.list()) {
       try {
         await this.load(file, false);
       } catch (e) {
-        this.ctx.logger.error(`Cannot load external extension '${file.name}': ${errorMessage(e)}`, NS);
+        const aside = this.folder.setAside(file.name);
+        this.ctx.logger.error(`External extension '${file.name}' not loaded, ${aside}: ${errorMessage(e)}`, NS);
       }
     }
   }

@@ -95,6 +95,20 @@ export class ExternalFolder {
     }
   }
 
+  /**
+   * Sets a file that failed to load aside as `<name>.invalid` (as zigbee2mqtt does), so that it is neither listed
+   * nor tried again; says what became of it.
+   */
+  setAside(name: string): string {
+    const aside = `${name}.invalid`;
+    try {
+      renameSync(this.path(name), this.path(aside));
+      return `renamed to '${aside}'`;
+    } catch (e) {
+      return `and cannot be renamed to '${aside}' (${errorMessage(e)})`;
+    }
+  }
+
   /** Deletes the file; an error when there is none. */
   remove(name: string): void {
     const path = this.path(name);

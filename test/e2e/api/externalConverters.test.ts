@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { retainedOn } from "../../support/mqttTestClient.js";
@@ -31,6 +31,9 @@ describe("external converters: bridge/request/converter/save|remove", () => {
     },
     devices: 2,
   });
+  // a bad converter in the data dir: set aside at start as zigbee2mqtt does
+  mkdirSync(join(world.dir, "external_converters"));
+  writeFileSync(join(world.dir, "external_converters", "broken.cjs"), "module.exports = 5;");
   const custom = () => {
     const d = world.bridge.controller.zigbee.devices().find((x) => x.zh.modelID === "ZM-PLUG-1");
     if (!d) throw new Error("no custom plug");
@@ -50,8 +53,9 @@ describe("external converters: bridge/request/converter/save|remove", () => {
       { since },
     );
 
-  it("starts with no converter: an empty retained bridge/converters, the plug unsupported", async () => {
+  it("starts with no converter (the bad one set aside): an empty retained bridge/converters, the plug unsupported", async () => {
     expect(await convertersOnBroker()).toEqual([]);
+    expect(existsSync(join(world.dir, "external_converters", "broken.cjs.invalid"))).toBe(true);
     expect(custom().supported).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { retainedOn } from "../../support/mqttTestClient.js";
@@ -54,6 +54,12 @@ describe("external extensions: bridge/request/extension/save|remove", () => {
   });
   mkdirSync(join(world.dir, "external_extensions"));
   writeFileSync(join(world.dir, "external_extensions", "hello.mjs"), HELLO);
+  // bad ones, set aside at start as zigbee2mqtt does
+  writeFileSync(join(world.dir, "external_extensions", "broken.mjs"), "export default class {{");
+  writeFileSync(
+    join(world.dir, "external_extensions", "fails.cjs"),
+    "module.exports = class { start() { throw new Error('no'); } };",
+  );
 
   const extensionsOnBroker = async () => {
     const [msg] = await retainedOn(world.broker.url, `${BASE}/bridge/extensions`);
@@ -71,6 +77,11 @@ describe("external extensions: bridge/request/extension/save|remove", () => {
     expect(await extensionsOnBroker()).toEqual(["hello.mjs"]);
     const [hello] = await retainedOn(world.broker.url, `${BASE}/extension/hello`);
     expect(hello?.payload).toBe("started");
+  });
+
+  it("sets bad files aside at start (<name>.invalid), not listed, and runs on", () => {
+    const dir = join(world.dir, "external_extensions");
+    expect(readdirSync(dir).sort()).toEqual(["broken.mjs.invalid", "fails.cjs.invalid", "hello.mjs"]);
   });
 
   it("extension/save writes and starts it; it uses zigbee, mqtt, state, publishEntityState, eventBus, settings, logger", async () => {
