@@ -23,6 +23,7 @@ module.exports = {
 describe("external converters: bridge/request/converter/save|remove", () => {
   const world = useBridgeWorld({
     scenario: {
+      name: "external-converters",
       seed: "external-converters",
       devices: [
         { kind: "customPlug", name: "custom", paired: true },

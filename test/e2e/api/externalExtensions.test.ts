@@ -49,7 +49,11 @@ const echo = (version: number) => `export default class Echo {
 /** extension/save and extension/remove, with an extension in the data dir from the start. */
 describe("external extensions: bridge/request/extension/save|remove", () => {
   const world = useBridgeWorld({
-    scenario: { seed: "external-extensions", devices: [{ kind: "meteringPlug", name: "plug", paired: true }] },
+    scenario: {
+      name: "external-extensions",
+      seed: "external-extensions",
+      devices: [{ kind: "meteringPlug", name: "plug", paired: true }],
+    },
     devices: 1,
   });
   mkdirSync(join(world.dir, "external_extensions"));

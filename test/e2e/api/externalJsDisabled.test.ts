@@ -7,7 +7,11 @@ import { BASE, request, useBridgeWorld } from "../support/bridgeWorld.js";
 /** `advanced.enable_external_js: false`: the files in the data dir are not run, the requests answer an error. */
 describe("external JavaScript disabled", () => {
   const world = useBridgeWorld({
-    scenario: { seed: "external-disabled", devices: [{ kind: "customPlug", name: "custom", paired: true }] },
+    scenario: {
+      name: "external-disabled",
+      seed: "external-disabled",
+      devices: [{ kind: "customPlug", name: "custom", paired: true }],
+    },
     devices: 1,
     config: { advanced: { enable_external_js: false } },
   });
