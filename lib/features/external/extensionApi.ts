@@ -18,7 +18,9 @@ export interface ExtensionApi {
 
 /**
  * MQTT subscriptions of the extensions, counted per topic: one extension that unsubscribes (or stops) does not take
- * a topic from another (e.g. the new version of a replaced extension, started before the old one stops).
+ * a topic from another (e.g. the new version of a replaced extension, started before the old one stops). Topics
+ * under the base topic are never unsubscribed: the filter may be one of the bridge's own (`<base>/+/set`), and an
+ * extra subscription there only brings messages the router ignores.
  */
 export class SharedSubscriptions {
   private readonly count = new Map<string, number>();
@@ -39,6 +41,8 @@ export class SharedSubscriptions {
       return;
     }
     this.count.delete(topic);
+    const base = this.ctx.mqtt.baseTopic;
+    if (topic === base || topic.startsWith(`${base}/`)) return;
     await this.ctx.mqtt.unsubscribe([topic]);
   }
 }
