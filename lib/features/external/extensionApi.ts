@@ -1,4 +1,5 @@
 import type { BridgeEvents } from "../../eventBus.js";
+import { errorMessage } from "../../util/errors.js";
 import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
 import type { Entity } from "../../zigbee/zigbee.js";
 import type { BridgeContext } from "../context.js";
@@ -80,17 +81,22 @@ export function extensionApi(
   restart: () => void,
   topics: SharedSubscriptions,
 ): ExtensionApi {
-  const owner = {};
   const ns = `z2m:extension:${name}`;
+  /** runs an extension's callback; what it throws or rejects is logged under its name */
+  const guard = (callback: (data: unknown) => unknown, data: unknown) => {
+    Promise.resolve()
+      .then(() => callback(data))
+      .catch((e: unknown) =>
+        ctx.logger.error(`External extension '${name}' failed in a callback: ${errorMessage(e)}`, ns),
+      );
+  };
   const disposers = new Map<unknown, Array<() => void>>();
   const subscriptions: string[] = [];
   const listen = (key: unknown, dispose: () => void) => disposers.set(key, [...(disposers.get(key) ?? []), dispose]);
   const busListener = <E extends keyof BridgeEvents>(event: E, map: (p: BridgeEvents[E]) => unknown) => {
     return (key: unknown, callback: (data: unknown) => unknown) => {
       const keyOwner = {};
-      ctx.bus.on(event, keyOwner, (p) => {
-        void callback(map(p));
-      });
+      ctx.bus.on(event, keyOwner, (p) => guard(callback, map(p)));
       listen(key, () => ctx.bus.off(keyOwner));
     };
   };
@@ -147,10 +153,10 @@ export function extensionApi(
     await publisher.publish(e, payload);
   };
   const eventBus = strict("eventBus", {
-    onMQTTMessage: (key: unknown, callback: (data: { topic: string; message: string }) => unknown) => {
+    onMQTTMessage: (key: unknown, callback: (data: unknown) => unknown) => {
       listen(
         key,
-        ctx.mqtt.onMessage((topic, payload) => void callback({ topic, message: payload.toString("utf8") })),
+        ctx.mqtt.onMessage((topic, payload) => guard(callback, { topic, message: payload.toString("utf8") })),
       );
     },
     onDeviceMessage: busListener("deviceMessage", (p) => ({ ...p.message, device: device(p.ieee) })),
@@ -191,7 +197,6 @@ export function extensionApi(
     dispose: () => {
       for (const list of disposers.values()) for (const dispose of list) dispose();
       disposers.clear();
-      ctx.bus.off(owner);
       for (const topic of subscriptions.splice(0)) void topics.unsubscribe(topic).catch(() => {});
     },
   };

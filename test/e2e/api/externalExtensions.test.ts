@@ -125,6 +125,34 @@ describe("external extensions: bridge/request/extension/save|remove", () => {
     expect(await extensionsOnBroker()).toEqual(["hello.mjs"]);
   });
 
+  it("an extension whose callback throws is logged; the bridge keeps running", async () => {
+    const code = `export default class {
+      constructor(zigbee, mqtt, state, publish, eventBus) { Object.assign(this, { mqtt, eventBus }); }
+      async start() {
+        await this.mqtt.subscribe("${BASE}/thrower/poke");
+        this.eventBus.onMQTTMessage(this, async ({ topic }) => {
+          if (topic === "${BASE}/thrower/poke") throw new Error("poked");
+        });
+        this.eventBus.onDeviceMessage(this, () => { throw new Error("sync throw"); });
+      }
+    };`;
+    expect((await request(world.mqtt, "extension/save", { name: "thrower.mjs", code })).status).toBe("ok");
+    const logged = world.mqtt.mark();
+    await world.mqtt.publish(`${BASE}/thrower/poke`, "now");
+    const log = await world.mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/bridge/logging` && m.payload.includes("failed in a callback: poked"),
+      { since: logged },
+    );
+    expect(json(log.payload)).toMatchObject({ level: "error" });
+    // a device message reaches the throwing listener too: the plug's state still comes through
+    const since = world.mqtt.mark();
+    await world.mqtt.publish(`${BASE}/${plug().name}/set`, JSON.stringify({ state: "TOGGLE" }));
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${plug().name}` && "state" in json(m.payload), {
+      since,
+    });
+    expect((await request(world.mqtt, "extension/remove", { name: "thrower.mjs" })).status).toBe("ok");
+  });
+
   it("extension/remove of a file that does not exist is an error", async () => {
     const rsp = await request(world.mqtt, "extension/remove", { name: "nothing.mjs" });
     expect(rsp.status).toBe("error");
