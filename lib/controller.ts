@@ -7,6 +7,7 @@ import { BridgeRequests } from "./features/bridge/requests.js";
 import { Configure } from "./features/configure.js";
 import type { BridgeContext, Feature, MqttPublisher, PublishOptions } from "./features/context.js";
 import { EntityPublisher } from "./features/entityPublisher.js";
+import { ExternalConverters } from "./features/external/externalConverters.js";
 import { RESTART_DELAY_MS } from "./features/network/generalRequests.js";
 import { Receive } from "./features/receive.js";
 import { createFeatures } from "./features/registry.js";
@@ -77,6 +78,10 @@ export class Controller {
     const mqtt = new MqttClient(s.mqtt, this.logger, { dataDir: this.settings.dataDir });
     this.mqttClient = mqtt;
     await mqtt.connect();
+    // external converters first, so that devices get their definitions from them at once
+    const externalConverters =
+      s.advanced.enable_external_js !== false ? new ExternalConverters(this.settings.dataDir, this.logger) : undefined;
+    await externalConverters?.loadAll();
     const zigbee = new Zigbee(this.settings, this.bus, this.logger, this.settings.dataDir);
     this.zigbeeParts = zigbee;
     await zigbee.start();
@@ -122,6 +127,7 @@ export class Controller {
       mqttStats: () => mqtt.stats,
       route: (topic, payload) => router.route(topic, payload),
       onPublish: (tap) => mqtt.onPublish((topic, payload, o) => tap(topic, payload, o.retain === true)),
+      externalConverters,
     });
     for (const m of extra.requests) requests.register(m);
     this.features = [new Receive(ctx, entityPublisher), publications, this.configure, ...extra.features];

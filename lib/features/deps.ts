@@ -1,6 +1,7 @@
 import type { BridgePublications } from "./bridge/bridgePublications.js";
 import type { Configure } from "./configure.js";
 import type { EntityPublisher } from "./entityPublisher.js";
+import type { ExternalConverters } from "./external/externalConverters.js";
 
 /** The MQTT client's counters, for bridge/health and health_check. */
 export interface MqttStatsView {
@@ -23,6 +24,8 @@ export interface FeatureDeps {
   route?: (topic: string, payload: Buffer) => boolean;
   /** sees every publish (full topic), connected or not; returns the function that removes the tap */
   onPublish?: (tap: PublishTap) => () => void;
+  /** the external converters the controller loaded before Zigbee started (none: external JavaScript is disabled) */
+  externalConverters?: ExternalConverters;
 }
 
 /** A publish as the bridge made it: the full topic, the payload, whether it asked for retain. */

@@ -3,6 +3,7 @@ import type { RequestModule } from "./bridge/requests.js";
 import type { BridgeContext, Feature } from "./context.js";
 import type { FeatureDeps } from "./deps.js";
 import { deviceRequests } from "./devices/deviceRequests.js";
+import { ExternalJs } from "./external/externalJs.js";
 import { groupRequests } from "./groups/groupRequests.js";
 import { GroupState } from "./groups/groupState.js";
 import { Health } from "./health.js";
@@ -19,7 +20,9 @@ export async function createFeatures(
   ctx: BridgeContext,
   deps: FeatureDeps,
 ): Promise<{ features: Feature[]; requests: RequestModule[] }> {
-  const features: Feature[] = [];
+  // first: the external extensions run before the features that follow them
+  const externalJs = new ExternalJs(ctx, deps, deps.externalConverters);
+  const features: Feature[] = [externalJs];
   features.push(new Availability(ctx), new Health(ctx, deps.mqttStats));
   features.push(new GroupState(ctx, deps.publisher));
   if (ctx.settings.get().homeassistant.enabled) features.push(new HomeAssistant(ctx, deps));
@@ -35,6 +38,7 @@ export async function createFeatures(
     groupRequests(ctx, deps),
     networkRequests(ctx, deps),
     otaRequests(ctx, ota),
+    externalJs.requests(),
   ];
   return { features, requests };
 }

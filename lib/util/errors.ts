@@ -8,6 +8,7 @@ export type ErrorCode =
   | "UNKNOWN_ENDPOINT"
   | "UNSUPPORTED"
   | "INVALID_NAME"
+  | "INVALID_CODE"
   | "ZIGBEE_FAILED"
   | "ADAPTER_UNAVAILABLE"
   | "BUSY"

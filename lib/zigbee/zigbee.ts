@@ -346,6 +346,22 @@ export class Zigbee {
     this.groupById.delete(id);
   }
 
+  /**
+   * Resolves every device's definition again (external converters were added or removed), then tells the bus that
+   * the devices changed. A device whose definition cannot be found keeps none, with an error in the log.
+   */
+  async redefineDevices(): Promise<void> {
+    for (const d of this.deviceByIeee.values()) {
+      d.invalidate();
+      try {
+        await d.resolveDefinition();
+      } catch (e) {
+        this.logger.error(`Cannot find a definition for '${d.name}': ${errorMessage(e)}`, NS);
+      }
+    }
+    this.bus.emit("devicesChanged", {});
+  }
+
   /** Forgets a device removed from herdsman's database (herdsman emits no leave for a device it already deleted). */
   untrackDevice(ieee: string): void {
     this.deviceByIeee.delete(ieee);

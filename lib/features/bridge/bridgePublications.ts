@@ -11,8 +11,8 @@ const NS = "z2m:bridge";
 const REPUBLISH_DELAY_MS = 50;
 
 /**
- * The bridge's own retained publications (`bridge/info`, `bridge/devices`, `bridge/groups`, `bridge/definitions`,
- * `bridge/converters`, `bridge/extensions`),
+ * The bridge's own retained publications (`bridge/info`, `bridge/devices`, `bridge/groups`, `bridge/definitions`;
+ * `bridge/converters` and `bridge/extensions` are ExternalJs's),
  * `bridge/event` for Zigbee events, and `bridge/logging`. Republishing is coalesced: a burst of joins publishes
  * `bridge/devices` once.
  */
@@ -63,15 +63,7 @@ export class BridgePublications implements Feature {
         void this.ctx.mqtt.publish("bridge/logging", stableStringify(entry), { retain: false, qos: 0 }).catch(() => {});
       });
     }
-    await Promise.all([
-      this.publishInfo(),
-      this.publishDevices(),
-      this.publishGroups(),
-      this.publishDefinitions(),
-      // zigbee2mqtt's lists of user converters and extensions (data/external_*): none are loaded
-      this.retained("bridge/converters", []),
-      this.retained("bridge/extensions", []),
-    ]);
+    await Promise.all([this.publishInfo(), this.publishDevices(), this.publishGroups(), this.publishDefinitions()]);
   }
 
   stop(): void {

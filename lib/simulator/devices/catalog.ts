@@ -1,6 +1,7 @@
 import type { LogicalType } from "../air.js";
 import type { CreateDeviceOptions, DeviceKind } from "./deviceKind.js";
 import { ajaxColorBulb } from "./kinds/ajaxColorBulb.js";
+import { customPlug } from "./kinds/customPlug.js";
 import { hzcDualDimmer } from "./kinds/hzcDualDimmer.js";
 import { ikeaRemote } from "./kinds/ikeaRemote.js";
 import { innrMeteringPlug } from "./kinds/innrMeteringPlug.js";
@@ -9,13 +10,17 @@ import type { VirtualDevice } from "./virtualDevice.js";
 
 export type { CreateDeviceOptions, DeviceKind } from "./deviceKind.js";
 
-/** The built-in kinds, each resolving to a real zigbee-herdsman-converters definition. */
+/**
+ * The built-in kinds, each resolving to a real zigbee-herdsman-converters definition, except `customPlug`, a model
+ * zhc does not know (for external converters).
+ */
 export const deviceKinds = {
   colorBulb: ajaxColorBulb,
   climateSensor: sonoffClimateSensor,
   remote: ikeaRemote,
   meteringPlug: innrMeteringPlug,
   dualDimmer: hzcDualDimmer,
+  customPlug,
 } as const satisfies Record<string, DeviceKind>;
 
 export type DeviceKindName = keyof typeof deviceKinds;

@@ -15,7 +15,10 @@ async function interviewed(kind: DeviceKindName, ieee: string) {
 }
 
 /** what configure must leave behind, per kind (from the definitions in zhc 26.112.0) */
-const expected: Record<DeviceKindName, { model: string; vendor: string; bound: string[]; configured: string[] }> = {
+const expected: Record<
+  Exclude<DeviceKindName, "customPlug">,
+  { model: string; vendor: string; bound: string[]; configured: string[] }
+> = {
   colorBulb: { model: "ZB_A60_RGBCW", vendor: "Ajax Online", bound: [], configured: [] },
   climateSensor: {
     model: "SNZB-02",
@@ -61,18 +64,26 @@ describe("device catalog", () => {
     zhc.setLogger({ debug: quiet, info: quiet, warning: quiet, error: quiet });
   });
 
-  it("lists the five kinds", () => {
+  it("lists the six kinds", () => {
     expect(listKinds().map((k) => [k.kind, k.model, k.logicalType])).toEqual([
       ["colorBulb", "ZB_A60_RGBCW", "Router"],
       ["climateSensor", "SNZB-02", "EndDevice"],
       ["remote", "E1743", "EndDevice"],
       ["meteringPlug", "SP 120", "Router"],
       ["dualDimmer", "D086-ZG", "Router"],
+      ["customPlug", "ZM-PLUG-1", "Router"],
     ]);
     expect(() => createDevice("toaster", { ieee: "0x1" })).toThrow(/unknown device kind/);
   });
 
-  for (const kind of Object.keys(expected) as DeviceKindName[]) {
+  it("customPlug: zhc knows no definition for it (only a generated one)", async () => {
+    const { device } = await interviewed("customPlug", "0x00124b0000000d02");
+    expect(device.modelID).toBe("ZM-PLUG-1");
+    const definition = await zhc.findByDevice(device as unknown as Parameters<typeof zhc.findByDevice>[0]);
+    expect(definition).toBeUndefined();
+  });
+
+  for (const kind of Object.keys(expected) as Array<keyof typeof expected>) {
     it(`${kind}: resolves to its zhc definition, whose configure() succeeds against the device`, async () => {
       const { virtual, device } = await interviewed(kind, "0x00124b0000000d01");
       expect(device.manufacturerID).not.toBe(0);
