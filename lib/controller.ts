@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { EventBus } from "./eventBus.js";
+import { BridgeLogging } from "./features/bridge/bridgeLogging.js";
 import { BridgePublications } from "./features/bridge/bridgePublications.js";
 import { permitJoinRequests } from "./features/bridge/permitJoinRequest.js";
 import { BridgeRequests } from "./features/bridge/requests.js";
@@ -106,7 +107,8 @@ export class Controller {
     const requests = new BridgeRequests(ctx);
     this.requests = requests;
     requests.register(permitJoinRequests(ctx));
-    const publications = new BridgePublications(ctx, (l) => this.logger.onLog(l));
+    const publications = new BridgePublications(ctx);
+    const bridgeLogging = new BridgeLogging(ctx, (l) => this.logger.onLog(l));
     this.configure = new Configure(ctx);
     const router = new TopicRouter(base, {
       request: (name, payload) => void requests.handle(name, payload),
@@ -140,6 +142,9 @@ export class Controller {
     if (s.advanced.cache_state_send_on_startup !== false && s.advanced.cache_state !== false) {
       await this.republishStates(entityPublisher);
     }
+    // bridge/logging from here on (as zigbee2mqtt: its first line is the "started" one); stopped first
+    this.features.push(bridgeLogging);
+    bridgeLogging.start();
     this.logger.info(`zigmqtt started in ${Math.round(performance.now() - t0)} ms`, NS);
   }
 

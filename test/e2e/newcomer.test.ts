@@ -102,7 +102,7 @@ describe("newcomer path: the working tree, npm ci, npm start", () => {
 
     const mqtt = await connectTestClient(server);
     await mqtt.subscribe("zigbee2mqtt/demo_lamp");
-    await waitFor(() => /Interview of 'demo_lamp' successful/.test(out), 20_000, "the demo lamp paired");
+    await waitFor(() => /Successfully interviewed 'demo_lamp'/.test(out), 20_000, "the demo lamp paired");
     for (const state of ["OFF", "ON"]) {
       const since = mqtt.mark();
       await mqtt.publish("zigbee2mqtt/demo_lamp/set", JSON.stringify({ state }));

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { COMMAND_LIMITS } from "../../../lib/features/commandQueue.js";
 import type { ClusterBehaviour } from "../../../lib/simulator/devices/behaviours/clusterBehaviour.js";
 import { BASE, json, useBridgeWorld } from "../support/bridgeWorld.js";
@@ -91,6 +91,9 @@ describe("/set values and order", () => {
     const limit = COMMAND_LIMITS.perEntity;
     const extra = 6;
     sim.setSilent("bulb", true);
+    const refusals: string[] = [];
+    const off = world.bridge.controller.logger.onLog((e) => void (e.level === "error" && refusals.push(e.message)));
+    onTestFinished(off);
     const since = world.mqtt.mark();
     const refusal = /Refused 'set' for 'lamp': \d+ commands are already waiting \(at most \d+ per device or group\)/;
     const firstRefused = errorLogged(since, refusal);
@@ -103,10 +106,8 @@ describe("/set values and order", () => {
       since,
       timeoutMs: 60_000,
     });
-    const refused = world.mqtt.received(
-      (m) => m.seq >= since && m.topic === `${BASE}/bridge/logging` && refusal.test(String(json(m.payload).message)),
-    );
-    expect(refused).toHaveLength(extra);
+    // counted in the log: bridge/logging, as zigbee2mqtt's, does not repeat a line identical to the one before
+    expect(refusals.filter((line) => refusal.test(line))).toHaveLength(extra);
     expect(attr("genLevelCtrl", "currentLevel")).toBe(limit);
   }, 90_000);
 });
