@@ -203,9 +203,16 @@ export class Controller {
     }, RESTART_DELAY_MS);
   }
 
-  async stop(): Promise<void> {
+  /** `why` is told first, while bridge/logging still runs (zigbee2mqtt's "Stopping … (restart=…, code=…, signal=…)") */
+  async stop(why?: StopReason): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    if (why) {
+      const parts = [`restart=${why.restart}`];
+      if (why.code !== undefined) parts.push(`code=${why.code}`);
+      if (why.signal !== undefined) parts.push(`signal=${why.signal}`);
+      this.logger.info(`Stopping zigmqtt (${parts.join(", ")})`);
+    }
     clearTimeout(this.restartTimer);
     this.bus.off(this);
     this.unfollowSettings?.();
@@ -231,6 +238,13 @@ export class Controller {
   get ctx(): BridgeContext | undefined {
     return this.context;
   }
+}
+
+export interface StopReason {
+  restart: boolean;
+  /** the exit code the process will end with */
+  code?: number;
+  signal?: string;
 }
 
 function entityNames(zigbee: Zigbee): string[] {

@@ -119,5 +119,6 @@ describe("newcomer path: the working tree, npm ci, npm start", () => {
     for (const pid of [child.pid as number, ...descendants(child.pid as number)]) process.kill(pid, "SIGINT");
     await exited;
     await waitFor(() => /zigmqtt stopped/.test(out), 10_000, "a clean stop on Ctrl+C");
+    expect(out).toContain("z2m: Stopping zigmqtt (restart=false, code=0, signal=SIGINT)");
   });
 });
