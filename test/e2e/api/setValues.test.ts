@@ -110,4 +110,23 @@ describe("/set values and order", () => {
     expect(refusals.filter((line) => refusal.test(line))).toHaveLength(extra);
     expect(attr("genLevelCtrl", "currentLevel")).toBe(limit);
   }, 90_000);
+
+  it("a command the lamp never answers fails with the line WindFront turns into a failed-command notice", async () => {
+    const sim = world.bridge.simulator;
+    sim.setSilent("bulb", true);
+    try {
+      const since = world.mqtt.mark();
+      await set({ state: "TOGGLE" });
+      // WindFront (zigbee2mqtt-windfront) matches bridge/logging errors with this pattern, namespace included
+      const windfront = /^z2m: Publish '(set|get)' '(.+)' to '(.+)' failed.*\((.*)\)'$/;
+      const line = await world.mqtt.waitForMessage(
+        (m) => m.topic === `${BASE}/bridge/logging` && windfront.test(String(json(m.payload).message)),
+        { since, timeoutMs: 60_000 },
+      );
+      expect(json(line.payload)).toMatchObject({ level: "error" });
+      expect(String(json(line.payload).message)).toMatch(/^z2m: Publish 'set' 'state' to 'lamp' failed/);
+    } finally {
+      sim.setSilent("bulb", false);
+    }
+  }, 90_000);
 });
