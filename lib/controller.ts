@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { EventBus } from "./eventBus.js";
+import { BridgeLogging } from "./features/bridge/bridgeLogging.js";
 import { BridgePublications } from "./features/bridge/bridgePublications.js";
 import { permitJoinRequests } from "./features/bridge/permitJoinRequest.js";
 import { BridgeRequests } from "./features/bridge/requests.js";
@@ -111,7 +112,8 @@ export class Controller {
     const requests = new BridgeRequests(ctx);
     this.requests = requests;
     requests.register(permitJoinRequests(ctx));
-    const publications = new BridgePublications(ctx, (l) => this.logger.onLog(l));
+    const publications = new BridgePublications(ctx);
+    const bridgeLogging = new BridgeLogging(ctx, (l) => this.logger.onLog(l));
     this.configure = new Configure(ctx);
     const router = new TopicRouter(base, {
       request: (name, payload) => void requests.handle(name, payload),
@@ -146,6 +148,9 @@ export class Controller {
     if (s.advanced.cache_state_send_on_startup !== false && s.advanced.cache_state !== false) {
       await this.republishStates(entityPublisher);
     }
+    // bridge/logging from here on (as zigbee2mqtt: its first line is the "started" one); stopped first
+    this.features.push(bridgeLogging);
+    bridgeLogging.start();
     this.logger.info(`zigmqtt started in ${Math.round(performance.now() - t0)} ms`, NS);
   }
 
@@ -204,9 +209,16 @@ export class Controller {
     }, RESTART_DELAY_MS);
   }
 
-  async stop(): Promise<void> {
+  /** `why` is told first, while bridge/logging still runs (zigbee2mqtt's "Stopping … (restart=…, code=…, signal=…)") */
+  async stop(why?: StopReason): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    if (why) {
+      const parts = [`restart=${why.restart}`];
+      if (why.code !== undefined) parts.push(`code=${why.code}`);
+      if (why.signal !== undefined) parts.push(`signal=${why.signal}`);
+      this.logger.info(`Stopping zigmqtt (${parts.join(", ")})`);
+    }
     clearTimeout(this.restartTimer);
     this.bus.off(this);
     this.unfollowSettings?.();
@@ -232,6 +244,13 @@ export class Controller {
   get ctx(): BridgeContext | undefined {
     return this.context;
   }
+}
+
+export interface StopReason {
+  restart: boolean;
+  /** the exit code the process will end with */
+  code?: number;
+  signal?: string;
 }
 
 function entityNames(zigbee: Zigbee): string[] {

@@ -70,12 +70,12 @@ async function main(): Promise<void> {
   /** restarts run one after the other; stop() waits for the one in progress */
   let restarts: Promise<void> = Promise.resolve();
 
-  const stop = async (code: number) => {
+  const stop = async (code: number, signal?: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     await restarts;
     try {
-      await controller.stop();
+      await controller.stop({ restart: false, code, signal });
     } catch (e) {
       log.error(`Stop failed: ${errorMessage(e)}`);
     }
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     }
     log.info("Restarting", NS);
     try {
-      await from.stop();
+      await from.stop({ restart: true });
     } catch (e) {
       log.error(`Stop failed: ${errorMessage(e)}`, NS);
     }
@@ -126,8 +126,8 @@ async function main(): Promise<void> {
 
   const first = controller;
   first.onRestart = () => restart(first);
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
+  process.on("SIGINT", () => void stop(0, "SIGINT"));
+  process.on("SIGTERM", () => void stop(0, "SIGTERM"));
   process.on("unhandledRejection", (reason) => {
     log.error(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
   });

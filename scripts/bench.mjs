@@ -58,6 +58,11 @@ result.bridge = {
 log(`soak: ${N.soak} reports`);
 result.bridge.soak = await soak(bridge, broker.url, N.soak);
 await bridge.stop();
+
+log("bridge at log_level info: throughput with every publish logged and on bridge/logging");
+const atInfo = await startBridge(broker.url, N.bulbs, "info");
+result.bridge.throughputAtInfo = await throughput(atInfo, broker.url, N.reports);
+await atInfo.stop();
 await broker.stop();
 
 log("command latency with mosquitto's default set_tcp_nodelay false");
@@ -97,6 +102,7 @@ const rows = [
   ["throughput (state messages/s)", b.throughput.messagesPerSecond, f.throughput.messagesPerSecond],
   ["CPU-ms per message", b.throughput.cpuMsPerMessage, f.throughput.cpuMsPerMessage],
   ["lost messages", b.throughput.lost, "–"],
+  ["CPU-ms per message at log_level info (+ bridge/logging)", b.throughputAtInfo.cpuMsPerMessage, "–"],
   ["command → adapter frame p50/p90/p99 (ms)", fmt(b.command.toAdapterFrameMs), fmt(f.command.toAdapterFrameMs)],
   ["of which the broker hop p50/p90/p99 (ms)", fmt(b.command.brokerHopMs), "–"],
   ["command → state message p50/p90/p99 (ms)", fmt(b.command.toStateMessageMs), "–"],

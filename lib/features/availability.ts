@@ -191,7 +191,7 @@ export class Availability implements Feature {
     if (d) t.name = d.name;
     if (t.state === state) return;
     t.state = state;
-    this.ctx.logger.info(`Device '${t.name}' is ${state}`, NS);
+    this.ctx.logger.debug(`Device '${t.name}' is ${state}`, NS); // zigbee2mqtt does not log it at info
     this.publish(t.name, state);
     this.updateGroups();
   }

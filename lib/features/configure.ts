@@ -129,7 +129,7 @@ export class Configure implements Feature {
     const def = d.definition ?? (await d.resolveDefinition());
     if (!def?.configure) throw new Error(`Device '${d.name}' has no configure`);
     const coordinatorEndpoint = this.ctx.zigbee.coordinator()?.zh.getEndpoint(1);
-    this.ctx.logger.info(`Configuring '${d.name}'`, NS);
+    this.ctx.logger.info(`Configuring '${d.name}'`); // zigbee2mqtt's wording and namespace, as the next one
     try {
       await def.configure(d.zh as never, coordinatorEndpoint as never, def);
     } catch (e) {
@@ -138,7 +138,7 @@ export class Configure implements Feature {
     }
     (d.zh.meta as Record<string, unknown>).configured = def.version;
     d.zh.save();
-    this.ctx.logger.info(`Configured '${d.name}' (definition v${def.version})`, NS);
+    this.ctx.logger.info(`Successfully configured '${d.name}' (definition v${def.version})`);
     if (!this.stopped) this.ctx.bus.emit("devicesChanged", {}); // nothing is told once the bridge stops
   }
 

@@ -19,7 +19,6 @@ import {
 } from "./setGetMessage.js";
 import { checkValue } from "./valueCheck.js";
 
-const NS = "z2m:publish";
 type TzConverter = Tz.Converter;
 type Entity = BridgeDevice | BridgeGroup;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -108,7 +107,8 @@ export class SetGet {
     } catch (e) {
       result.errors.push(errorMessage(e));
     }
-    for (const line of result.errors) this.ctx.logger.error(line, NS);
+    // zigbee2mqtt's namespace: WindFront matches "z2m: Publish 'set' … failed …" lines to mark a failed command
+    for (const line of result.errors) this.ctx.logger.error(line);
     return result;
   }
 
@@ -196,8 +196,8 @@ export class SetGet {
           (!isDevice || !c.endpoints || (endpointName !== undefined && c.endpoints.includes(endpointName))),
       );
       if (!converter || !(req.action === "set" ? converter.convertSet : converter.convertGet)) {
-        const model = isDevice ? ` (${definitions[0]?.model})` : "";
-        result.errors.push(`No converter available for '${key}' on '${entity.name}'${model}`);
+        // zigbee2mqtt's wording: the value follows in parentheses
+        result.errors.push(`No converter available for '${key}' on '${entity.name}': (${JSON.stringify(value)})`);
         continue;
       }
       if (req.action === "set" && isDevice) {

@@ -58,6 +58,20 @@ const NS = "z2m:mqtt";
 /** The largest packet MQTT can carry (a 4-byte remaining length) */
 const MQTT_MAX_PACKET_SIZE = 268_435_455;
 const CLOSE_TIMEOUT_MS = 2000;
+/**
+ * Publishes to these `<base>/bridge/…` topics get no "MQTT publish" line (zigbee2mqtt 2.x, observed): bridge/logging
+ * itself (its line would be published again, for ever) and the large retained lists. Every other publish is logged
+ * at info, as zigbee2mqtt does; that is what the web UI and bridge/logging readers see.
+ */
+export const UNLOGGED_BRIDGE_TOPICS = [
+  "logging",
+  "info",
+  "devices",
+  "groups",
+  "definitions",
+  "converters",
+  "extensions",
+];
 
 export class MqttClient {
   readonly stats: MqttStats = {
@@ -85,6 +99,7 @@ export class MqttClient {
   private clock: SessionClock | undefined;
   private cleanSessionLogged = false;
   private readonly gate: InboundGate;
+  private readonly unlogged: ReadonlySet<string>;
 
   constructor(
     private readonly settings: MqttSettings,
@@ -94,6 +109,7 @@ export class MqttClient {
     this.baseTopic = settings.base_topic;
     this.server = displayServer(settings.server);
     this.version = settings.version ?? 4;
+    this.unlogged = new Set(UNLOGGED_BRIDGE_TOPICS.map((t) => `${this.baseTopic}/bridge/${t}`));
     this.gate = new InboundGate((topic, payload, packet) => {
       this.callAll(this.messageHandlers, (h) => h(topic, payload, packet));
     }, logger);
@@ -235,6 +251,10 @@ export class MqttClient {
     const qos = options.qos ?? 0;
     // mqtt.maximum_packet_size is what we accept (MQTT 5 tells the broker); what we send is bounded by the protocol
     assertPacketSize(topic, payload, qos, MQTT_MAX_PACKET_SIZE);
+    // the hot path (every state message): the level is checked before the line is built
+    if (this.logger.isEnabled("info", NS) && !this.unlogged.has(topic)) {
+      this.logger.info(`MQTT publish: topic '${topic}', payload '${payload}'`, NS);
+    }
     if (this.publishHandlers.size > 0) this.callAll(this.publishHandlers, (h) => h(topic, payload, options));
     const sendOptions: IClientPublishOptions = {
       qos,

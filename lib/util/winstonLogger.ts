@@ -114,8 +114,10 @@ class WinstonBridgeLogger implements BridgeLogger {
     if (this.#closed) return;
     let text = typeof message === "function" ? evaluate(message) : message;
     if (this.#secrets.length > 0) text = redact(text, this.#secrets);
-    const timestamp = formatTimestamp(new Date(), this.#timestampFormat);
-    this.#winston?.log({ level, message: text, namespace, timestamp });
+    if (this.#winston) {
+      const timestamp = formatTimestamp(new Date(), this.#timestampFormat);
+      this.#winston.log({ level, message: text, namespace, timestamp });
+    }
     // A listener that logs (e.g. a publish that fails) is written to the transports but not fed back to listeners.
     if (this.#emitting || this.#listeners.size === 0) return;
     this.#emitting = true;

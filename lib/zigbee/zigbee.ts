@@ -189,9 +189,17 @@ export class Zigbee {
       }
     }
     if (this.stopping) return;
-    const text = `Interview of '${d.name}' ${status}${why ? `: ${why}` : ""}`;
-    if (status === "failed") this.logger.warning(text, NS);
-    else this.logger.info(text, NS);
+    // started and successful in zigbee2mqtt's wording and namespace (bridge/logging readers match on them)
+    if (status === "failed") this.logger.warning(`Interview of '${d.name}' failed${why ? `: ${why}` : ""}`, NS);
+    else if (status === "started") this.logger.info(`Starting interview of '${d.name}'`);
+    else {
+      this.logger.info(`Successfully interviewed '${d.name}', device has successfully been paired`);
+      const def = d.definition;
+      if (def && d.supported)
+        this.logger.info(
+          `Device '${d.name}' is supported, identified as: ${def.vendor} ${def.description} (${def.model})`,
+        );
+    }
     this.bus.emit("deviceInterview", { ieee: d.ieee, status });
     if (status !== "started") this.bus.emit("devicesChanged", {});
   }
@@ -264,7 +272,7 @@ export class Zigbee {
     h.on("deviceJoined", (e) => {
       this.track(e.device);
       this.settings.ensureDevice(e.device.ieeeAddr);
-      this.logger.info(`Device '${this.nameOf(e.device)}' joined`, NS);
+      this.logger.info(`Device '${this.nameOf(e.device)}' joined`);
       this.bus.emit("deviceJoined", { ieee: e.device.ieeeAddr });
       this.bus.emit("devicesChanged", {});
     });

@@ -5,10 +5,11 @@ import { SettingsStore } from "../../dist/settings/settingsStore.js";
 import { createLogger } from "../../dist/util/logger.js";
 import { gc, rssMb, startSubscriber, stats, tempDir, waitFor, writeBridgeConfig } from "./common.mjs";
 
-export async function startBridge(brokerUrl, bulbs) {
+/** `level` "info" is zigbee2mqtt's default: every state message is then also told on bridge/logging. */
+export async function startBridge(brokerUrl, bulbs, level = "warning") {
   const dir = tempDir("zigmqtt-bench-bridge-");
   writeBridgeConfig(dir, brokerUrl, `virtual://scale:${bulbs}`);
-  const logger = createLogger({ level: "warning", output: [] });
+  const logger = createLogger({ level, output: [] });
   const controller = new Controller(SettingsStore.load(dir, {}), logger);
   await controller.start();
   await waitFor(

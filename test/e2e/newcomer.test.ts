@@ -102,7 +102,7 @@ describe("newcomer path: the working tree, npm ci, npm start", () => {
 
     const mqtt = await connectTestClient(server);
     await mqtt.subscribe("zigbee2mqtt/demo_lamp");
-    await waitFor(() => /Interview of 'demo_lamp' successful/.test(out), 20_000, "the demo lamp paired");
+    await waitFor(() => /Successfully interviewed 'demo_lamp'/.test(out), 20_000, "the demo lamp paired");
     for (const state of ["OFF", "ON"]) {
       const since = mqtt.mark();
       await mqtt.publish("zigbee2mqtt/demo_lamp/set", JSON.stringify({ state }));
@@ -119,5 +119,6 @@ describe("newcomer path: the working tree, npm ci, npm start", () => {
     for (const pid of [child.pid as number, ...descendants(child.pid as number)]) process.kill(pid, "SIGINT");
     await exited;
     await waitFor(() => /zigmqtt stopped/.test(out), 10_000, "a clean stop on Ctrl+C");
+    expect(out).toContain("z2m: Stopping zigmqtt (restart=false, code=0, signal=SIGINT)");
   });
 });

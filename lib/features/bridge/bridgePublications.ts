@@ -13,23 +13,17 @@ const REPUBLISH_DELAY_MS = 50;
 /**
  * The bridge's own retained publications (`bridge/info`, `bridge/devices`, `bridge/groups`, `bridge/definitions`;
  * `bridge/converters` and `bridge/extensions` are ExternalJs's),
- * `bridge/event` for Zigbee events, and `bridge/logging`. Republishing is coalesced: a burst of joins publishes
- * `bridge/devices` once.
+ * and `bridge/event` for Zigbee events (`bridge/logging` is bridgeLogging.ts). Republishing is coalesced: a burst of
+ * joins publishes `bridge/devices` once.
  */
 export class BridgePublications implements Feature {
   private pending = new Set<"info" | "devices" | "groups" | "definitions">();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private unsubscribeLog: (() => void) | undefined;
   private network: { pan_id: number; extended_pan_id: string; channel: number } | undefined;
   private coordinator: { type: string; meta: Record<string, unknown> } | undefined;
   restartRequired = false;
 
-  constructor(
-    private readonly ctx: BridgeContext,
-    private readonly onLog?: (
-      listener: (e: { level: string; message: string; namespace: string }) => void,
-    ) => () => void,
-  ) {}
+  constructor(private readonly ctx: BridgeContext) {}
 
   async start(): Promise<void> {
     const bus = this.ctx.bus;
@@ -51,24 +45,11 @@ export class BridgePublications implements Feature {
       this.publishEvent({ type: "device_leave", data: { friendly_name: e.name, ieee_address: e.ieee } }),
     );
     bus.on("deviceInterview", this, (e) => this.interviewEvent(e.ieee, e.status));
-    if (this.onLog) {
-      // the logger does not hand a listener's own log lines back to it, so this cannot loop
-      this.unsubscribeLog = this.onLog((entry) => {
-        if (entry.namespace === "z2m:mqtt") return;
-        if (
-          entry.level === "debug" &&
-          !(this.ctx.settings.get().advanced as { log_debug_to_mqtt_frontend?: boolean }).log_debug_to_mqtt_frontend
-        )
-          return;
-        void this.ctx.mqtt.publish("bridge/logging", stableStringify(entry), { retain: false, qos: 0 }).catch(() => {});
-      });
-    }
     await Promise.all([this.publishInfo(), this.publishDevices(), this.publishGroups(), this.publishDefinitions()]);
   }
 
   stop(): void {
     this.ctx.bus.off(this);
-    this.unsubscribeLog?.();
     if (this.timer) clearTimeout(this.timer);
   }
 

@@ -34,6 +34,8 @@ export function permitJoinRequests(ctx: BridgeContext): RequestModule {
         device = e;
       }
       await ctx.zigbee.permitJoin(time, device);
+      // zigbee2mqtt's wording
+      ctx.logger.info(time > 0 ? "Zigbee: allowing new devices to join." : "Zigbee: disabling joining new devices.");
       return device ? { time, device: device.name } : { time };
     },
   };

@@ -46,7 +46,9 @@ export class BridgeRequests {
       response = { data, status: "ok" };
     } catch (e) {
       const message = errorMessage(e);
-      this.ctx.logger.error(`Request 'bridge/request/${name}' failed: ${message}`, NS);
+      // zigbee2mqtt's wording and namespace: the full topic, the error quoted
+      const topic = `${this.ctx.settings.get().mqtt.base_topic}/bridge/request/${name}`;
+      this.ctx.logger.error(`Request '${topic}' failed with error: '${message}'`);
       response = { data: {}, status: "error", error: message };
     }
     if (transaction !== undefined) response.transaction = transaction;

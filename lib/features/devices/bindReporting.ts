@@ -76,6 +76,7 @@ export async function setUpTargetReporting(
       try {
         await endpoint.bind(cluster, coordinator);
         await endpoint.configureReporting(cluster, items as never);
+        logger.info(`Successfully setup reporting for '${endpointLabel(zigbee, endpoint)}' cluster '${cluster}'`);
       } catch (e) {
         logger.warning(
           `Reporting of ${cluster} on ${endpoint.deviceIeeeAddress}/${endpoint.ID} not set up: ${errorMessage(e)}`,
@@ -84,6 +85,11 @@ export async function setUpTargetReporting(
       }
     }
   }
+}
+
+/** `<device name>/<endpoint ID>`, as zigbee2mqtt's log lines name an endpoint */
+function endpointLabel(zigbee: Zigbee, endpoint: Endpoint): string {
+  return `${zigbee.device(endpoint.deviceIeeeAddress)?.name ?? endpoint.deviceIeeeAddress}/${endpoint.ID}`;
 }
 
 /** Whether another device still binds `cluster` to this endpoint, directly or through a group it is in. */
@@ -137,6 +143,7 @@ export async function disableTargetReporting(
       }));
       try {
         await endpoint.configureReporting(cluster, items as never);
+        logger.info(`Successfully disabled reporting for '${endpointLabel(zigbee, endpoint)}' cluster '${cluster}'`);
       } catch (e) {
         logger.warning(
           `Reporting of ${cluster} on ${endpoint.deviceIeeeAddress}/${endpoint.ID} not disabled: ${errorMessage(e)}`,

@@ -84,10 +84,11 @@ export function bindRequests(ctx: BridgeContext): RequestModule {
         `Failed to ${verb} '${device.name}' to '${target.name}': ${failed.join(", ")} failed`,
       );
     }
-    ctx.logger.info(
-      `${verb === "bind" ? "Bound" : "Unbound"} ${succeeded.join(", ")} of '${device.name}' to '${target.name}'`,
-      NS,
-    );
+    // zigbee2mqtt's wording, one line per cluster
+    const done = verb === "bind" ? "bound" : "unbound";
+    for (const cluster of succeeded) {
+      ctx.logger.info(`Successfully ${done} cluster '${cluster}' from '${device.name}' to '${target.name}'`);
+    }
     if (verb === "bind") await setUpTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
     else if (!skipDisableReporting) await disableTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
     trackDefaultBindGroup(ctx, target);

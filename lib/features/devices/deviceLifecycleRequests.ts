@@ -62,6 +62,9 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
       const force = p ? optionalBoolean(p, "force") : false;
       const device = findDevice(ctx.zigbee, id);
       const { ieee, name } = device;
+      // zigbee2mqtt's wording; this bridge neither keeps the configuration nor clears a cache on removal
+      const how = `(block: ${block}, force: ${force}, keep config: false, clear cache: false)`;
+      ctx.logger.info(`Removing device '${name}' ${how}`);
       if (force) device.zh.removeFromDatabase();
       else {
         await zigbeeOperation(
@@ -75,7 +78,7 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
       const state = ctx.state.get(ieee);
       ctx.state.remove(ieee);
       await clearRetained(name, state);
-      ctx.logger.info(`Device '${name}' removed${force ? " (forced)" : ""}${block ? " and blocked" : ""}`, NS);
+      ctx.logger.info(`Successfully removed device '${name}' ${how}`);
       ctx.bus.emit("entityRemoved", { kind: "device", id: ieee, name });
       // its group memberships went with it
       ctx.bus.emit("groupsChanged", {});
@@ -94,7 +97,7 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
         const state = ctx.state.get(device.ieee);
         await clearRetained(from, state);
         if (ctx.state.has(device.ieee)) await deps.publisher.publish(device, {});
-        ctx.logger.info(`Device '${from}' renamed to '${to}'`, NS);
+        ctx.logger.debug(`Device '${from}' renamed to '${to}'`, NS);
         ctx.bus.emit("entityRenamed", { kind: "device", id: device.ieee, from, to });
         deps.publications.schedule("devices", "info");
       }
@@ -116,6 +119,7 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
       // exposes may depend on the options
       device.invalidate();
       await device.resolveDefinition();
+      ctx.logger.info(`Successfully changed config for device ${device.name}`);
       ctx.bus.emit("devicesChanged", {});
       return {
         id,

@@ -60,7 +60,8 @@ export function reportingRequests(ctx: BridgeContext): RequestModule {
         options,
       );
     });
-    ctx.logger.info(`${what}: ${minimum}–${maximum} s, change ${String(change ?? "default")}`, NS);
+    ctx.logger.debug(`${what}: ${minimum}–${maximum} s, change ${String(change ?? "default")}`, NS);
+    ctx.logger.info(`Configured reporting for '${device.name}', '${cluster.name}.${attribute.name}'`);
     ctx.bus.emit("devicesChanged", {});
     return {
       id,

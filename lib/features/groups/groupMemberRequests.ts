@@ -28,10 +28,11 @@ export function groupMemberRequests(ctx: BridgeContext): RequestModule {
   return {
     "group/members/add": async (payload) => {
       const { group, device, endpoint, groupKey, deviceKey, endpointKey } = member(payload);
+      // zigbee2mqtt's wording and namespace (bridge/logging readers match on it)
+      ctx.logger.info(`Adding endpoint '${endpoint.ID}' of device '${device.name}' to group '${group.name}'`);
       await zigbeeOperation(`Adding '${device.name}' (endpoint ${endpoint.ID}) to group '${group.name}'`, () =>
         endpoint.addToGroup(group.zh),
       );
-      ctx.logger.info(`Added '${device.name}' (endpoint ${endpoint.ID}) to group '${group.name}'`, NS);
       ctx.bus.emit("groupsChanged", {});
       return { device: deviceKey, group: groupKey, endpoint: endpointKey };
     },
@@ -44,10 +45,10 @@ export function groupMemberRequests(ctx: BridgeContext): RequestModule {
           `Device '${device.name}' (endpoint ${endpoint.ID}) is not a member of group '${group.name}'`,
         );
       }
+      ctx.logger.info(`Removing endpoint '${endpoint.ID}' of device '${device.name}' from group '${group.name}'`);
       await zigbeeOperation(`Removing '${device.name}' (endpoint ${endpoint.ID}) from group '${group.name}'`, () =>
         endpoint.removeFromGroup(group.zh),
       );
-      ctx.logger.info(`Removed '${device.name}' (endpoint ${endpoint.ID}) from group '${group.name}'`, NS);
       ctx.bus.emit("groupsChanged", {});
       return { device: deviceKey, group: groupKey, endpoint: endpointKey };
     },

@@ -48,7 +48,7 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
         ctx.settings.removeGroup(id);
         throw e;
       }
-      ctx.logger.info(`Group '${group.name}' (${id}) added`, NS);
+      ctx.logger.debug(`Group '${group.name}' (${id}) added`, NS);
       changed();
       return { friendly_name: group.name, id };
     },
@@ -62,6 +62,8 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
       const force = optionalBoolean(p, "force");
       const group = findGroup(ctx.zigbee, key);
       const { id, name } = group;
+      const how = `(force: ${force})`;
+      ctx.logger.info(`Removing group '${name}' ${how}`);
       if (force) group.zh.removeFromDatabase();
       else {
         await zigbeeOperation(
@@ -74,7 +76,7 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
       const state = ctx.state.get(String(id));
       ctx.state.remove(String(id));
       await clearRetained(name, state);
-      ctx.logger.info(`Group '${name}' (${id}) removed${force ? " (forced)" : ""}`, NS);
+      ctx.logger.info(`Successfully removed group '${name}' ${how}`);
       ctx.bus.emit("entityRemoved", { kind: "group", id: String(id), name });
       changed();
       return { id: key, force };
@@ -94,7 +96,7 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
         const state = ctx.state.get(String(group.id));
         await clearRetained(from, state);
         if (Object.keys(state).length > 0) await deps.publisher.publish(group, {});
-        ctx.logger.info(`Group '${from}' renamed to '${to}'`, NS);
+        ctx.logger.debug(`Group '${from}' renamed to '${to}'`, NS);
         ctx.bus.emit("entityRenamed", { kind: "group", id: String(group.id), from, to });
         changed();
       }
@@ -110,6 +112,7 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
         throw new BridgeError("INVALID_PAYLOAD", "Use bridge/request/group/rename to change a group's friendly_name");
       }
       const result = settingsChange(() => ctx.settings.setGroupOptions(group.id, options));
+      ctx.logger.info(`Successfully changed config for group ${group.name}`);
       changed();
       // as zigbee2mqtt: the options without the group's identity (friendly_name, ID, devices)
       const bare = (o: Record<string, unknown>) => {

@@ -17,6 +17,7 @@ export function networkMapRequests(ctx: BridgeContext): RequestModule {
       if (!zigbee.available) {
         throw new BridgeError("ADAPTER_UNAVAILABLE", "The Zigbee adapter is disconnected (reconnecting)");
       }
+      ctx.logger.info(`Starting network scan (includeRoutes '${routes}')`); // zigbee2mqtt's wording, as below
       const map = await scanNetwork(
         {
           devices: () => [zigbee.coordinator(), ...zigbee.devices()].filter((d) => d !== undefined),
@@ -24,6 +25,7 @@ export function networkMapRequests(ctx: BridgeContext): RequestModule {
         },
         routes,
       );
+      ctx.logger.info("Network scan finished");
       const value =
         type === "raw"
           ? map

@@ -60,7 +60,37 @@ describe("bridge: restarts, renames and malformed commands", () => {
       (m) => m.topic === `${BASE}/bridge/logging` && /no_such_device/.test(String(json(m.payload).message)),
       { since },
     );
-    expect(json(logged.payload)).toMatchObject({ level: "error", namespace: "z2m:publish" });
+    // zigbee2mqtt's shape: the namespace leads the message, no other field
+    expect(json(logged.payload)).toEqual({
+      level: "error",
+      message: "z2m: Entity 'no_such_device' is unknown",
+    });
+  });
+
+  it("at info, every publish is told on bridge/logging before it is sent, as zigbee2mqtt does, bridge/logging excepted", async () => {
+    const logger = bridge.controller.logger;
+    logger.setLevel("info");
+    try {
+      const since = mqtt.mark();
+      await mqtt.publish(`${BASE}/${lampIeee}/set`, JSON.stringify({ brightness: 77 }));
+      const state = await mqtt.waitForMessage(
+        (m) => m.topic === `${BASE}/${lampIeee}` && json(m.payload).brightness === 77,
+        { since, timeoutMs: 5000 },
+      );
+      const line = `z2m:mqtt: MQTT publish: topic '${BASE}/${lampIeee}', payload '${state.payload}'`;
+      const told = mqtt.received(
+        (m) => m.topic === `${BASE}/bridge/logging` && json(m.payload).message === line,
+        since,
+      );
+      expect(told).toHaveLength(1);
+      expect(json(told[0].payload)).toEqual({ level: "info", message: line });
+      expect(told[0].seq).toBeLessThan(state.seq);
+      // a line about every bridge/logging message would loop: there is none
+      const logging = mqtt.received((m) => m.topic === `${BASE}/bridge/logging`, since);
+      expect(logging.filter((m) => String(json(m.payload).message).includes(`'${BASE}/bridge/logging'`))).toEqual([]);
+    } finally {
+      logger.setLevel("warning");
+    }
   });
 
   it("permit_join answers with zigbee2mqtt's envelope, errors included", async () => {

@@ -101,9 +101,9 @@ describeWithTools([tools.mosquitto, tools.mosquittoPasswd], "security: TLS, pass
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);
     await waitFor(() => /zigmqtt started/.test(out), 30_000, "bridge started");
-    await waitFor(() => /Interview of '0x[0-9a-f]+' successful/.test(out), 20_000, "a device paired");
+    await waitFor(() => /Successfully interviewed '0x[0-9a-f]+'/.test(out), 20_000, "a device paired");
     const lamp = "0xa4c1380f2a4342a9"; // the demo scenario's bulb (its address comes from the scenario seed)
-    await waitFor(() => new RegExp(`Interview of '${lamp}' successful`).test(out), 20_000, "the lamp paired");
+    await waitFor(() => new RegExp(`Successfully interviewed '${lamp}'`).test(out), 20_000, "the lamp paired");
     const set = mqtt.mark();
     await mqtt.publish(`${BASE}/${lamp}/set`, JSON.stringify({ state: "ON", brightness: 66 }));
     await mqtt.waitForMessage((m) => m.topic === `${BASE}/${lamp}` && JSON.parse(m.payload).brightness === 66, {

@@ -82,7 +82,7 @@ describeWithTools([tools.mosquitto], "commands queued while the bridge is away",
     await mqtt.subscribe(`${BASE}/#`);
     config(60);
     await start();
-    await waitFor(() => new RegExp(`Interview of '${LAMP}' successful`).test(out), 20_000, "the lamp paired");
+    await waitFor(() => new RegExp(`Successfully interviewed '${LAMP}'`).test(out), 20_000, "the lamp paired");
     const since = mqtt.mark();
     await mqtt.publish(`${BASE}/${LAMP}/set`, JSON.stringify({ state: "ON", brightness: 10 }), { qos: 1 });
     await lampState(10, since);

@@ -1,8 +1,13 @@
+import { rmSync } from "node:fs";
 import { type AddressInfo, createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startEmbeddedBroker } from "../../../lib/mqtt/embeddedBroker.js";
+import { MqttClient, UNLOGGED_BRIDGE_TOPICS } from "../../../lib/mqtt/mqttClient.js";
 import { MqttConnectError, MqttUnavailableError } from "../../../lib/mqtt/mqttErrors.js";
 import { defaultClientId } from "../../../lib/mqtt/mqttOptions.js";
+import type { Logger } from "../../../lib/util/logger.js";
 import { freePort, silentLogger } from "../../support/broker.js";
 import { connectTestClient } from "../../support/mqttTestClient.js";
 import { requireTools, tools } from "../../support/tools.js";
@@ -250,5 +255,52 @@ describe("MqttClient", () => {
     await bridge.publish(`${world.base}/echo`, "1", { qos: 1 });
     await expect.poll(() => bridge.stats.received).toBe(1);
     expect(bridge.stats.published).toBe(1);
+  });
+
+  it("logs every publish at info as zigbee2mqtt does, but not bridge/logging itself nor the large retained lists", async () => {
+    const bridge = world.bridge();
+    await bridge.connect();
+    const b = world.base;
+    await bridge.publish(`${b}/lamp`, '{"state":"ON"}');
+    await bridge.publish(`${b}/lamp`, Buffer.from('{"state":"OFF"}'));
+    await bridge.publish(`${b}/bridge/event`, '{"type":"device_joined"}');
+    for (const t of UNLOGGED_BRIDGE_TOPICS) await bridge.publish(`${b}/bridge/${t}`, "[]");
+    await bridge.publish(`${b}/bridge/state`, '{"state":"online"}');
+    expect(bridge.logs.filter((l) => l.message.startsWith("MQTT publish"))).toEqual([
+      { level: "info", message: `MQTT publish: topic '${b}/lamp', payload '{"state":"ON"}'` },
+      { level: "info", message: `MQTT publish: topic '${b}/lamp', payload '{"state":"OFF"}'` },
+      { level: "info", message: `MQTT publish: topic '${b}/bridge/event', payload '{"type":"device_joined"}'` },
+      { level: "info", message: `MQTT publish: topic '${b}/bridge/state', payload '{"state":"online"}'` },
+    ]);
+    expect(UNLOGGED_BRIDGE_TOPICS).toContain("logging");
+  });
+
+  it("asks the logger first and builds no line when info is off for z2m:mqtt", async () => {
+    const asked: string[] = [];
+    const written: string[] = [];
+    const logger: Logger = {
+      error: () => {},
+      warning: () => {},
+      info: (m, ns) => void written.push(`${ns}: ${typeof m === "function" ? m() : m}`),
+      debug: () => {},
+      isEnabled: (level, ns) => {
+        asked.push(`${level} ${ns}`);
+        return false;
+      },
+    };
+    const client = new MqttClient({ server: world.broker.url, base_topic: world.base }, logger, {
+      dataDir: join(tmpdir(), `${world.base}_quiet`),
+      connectTimeoutMs: 3000,
+    });
+    try {
+      await client.connect();
+      written.length = 0; // the connection's own lines
+      await client.publish(`${world.base}/lamp`, '{"state":"ON"}');
+      expect(asked).toContain("info z2m:mqtt");
+      expect(written).toEqual([]);
+    } finally {
+      await client.close();
+      rmSync(join(tmpdir(), `${world.base}_quiet`), { recursive: true, force: true });
+    }
   });
 });
