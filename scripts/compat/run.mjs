@@ -106,8 +106,11 @@ function breakage(a, b, z2m, ours, self) {
   for (const step of a.missed)
     if (b.missed.includes(step)) problems.push(`step '${step}': neither side saw what it waits for`);
     else problems.push(`step '${step}': zigbee2mqtt (the oracle) did not see what it waits for`);
-  if (self)
-    for (const step of b.missed) if (!a.missed.includes(step)) problems.push(`step '${step}': ${ours.name} missed it`);
+  // our side: a missed wait is a difference of output, except when the bridge did not come up (or, in self mode, the
+  // second zigbee2mqtt missed anything)
+  for (const s of STEPS)
+    if ((s.startup || self) && b.missed.includes(s.name) && !a.missed.includes(s.name))
+      problems.push(`step '${s.name}': ${ours.name} ${s.startup ? "did not come up" : "missed it"}`);
   return problems;
 }
 
