@@ -66,12 +66,34 @@ export function normaliseMessage(msg, side) {
   return { step: msg.step, topic: msg.topic, retain: msg.retain, qos: msg.qos, payload };
 }
 
-/** The paths where two normalised values differ ("" = the whole value). */
+const IDENTITY_KEYS = ["ieee_address", "ieeeAddr", "friendly_name", "id"];
+const isObj = (v) => v !== null && typeof v === "object";
+
+/** The key that identifies the elements of both arrays (every element an object with a distinct value), if any. */
+function identityKey(a, b) {
+  return IDENTITY_KEYS.find((k) =>
+    [a, b].every((arr) => {
+      const vals = arr.map((e) => (isObj(e) && !Array.isArray(e) ? e[k] : undefined));
+      return vals.every((v) => typeof v === "string" || typeof v === "number") && new Set(vals).size === vals.length;
+    }),
+  );
+}
+
+/**
+ * The paths where two normalised values differ ("" = the whole value). Arrays of entities (devices, groups, network
+ * map nodes: elements with a distinct ieee_address / ieeeAddr / friendly_name / id) are compared by that key, the
+ * path naming it (`[0xa4c1…]`), so that one missing device is one path and not every following index.
+ */
 export function diffPaths(a, b, path = "", out = []) {
   if (a === b) return out;
-  const isObj = (v) => v !== null && typeof v === "object";
   if (isObj(a) && isObj(b) && Array.isArray(a) === Array.isArray(b)) {
-    if (Array.isArray(a)) {
+    const key = Array.isArray(a) && a.length + b.length > 0 ? identityKey(a, b) : undefined;
+    if (key) {
+      const byKey = (arr) => new Map(arr.map((e) => [String(e[key]), e]));
+      const ma = byKey(a);
+      const mb = byKey(b);
+      for (const k of new Set([...ma.keys(), ...mb.keys()])) diffPaths(ma.get(k), mb.get(k), `${path}[${k}]`, out);
+    } else if (Array.isArray(a)) {
       for (let i = 0; i < Math.max(a.length, b.length); i++) diffPaths(a[i], b[i], `${path}[${i}]`, out);
     } else {
       for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
@@ -264,7 +286,7 @@ export function category(point) {
   else if (t.endsWith("/availability")) topic = "zigbee2mqtt/<device>/availability";
   else topic = "zigbee2mqtt/<device>";
   const first = (point.open?.length ? point.open : point.paths)[0] ?? "";
-  const kind = first.startsWith("<only") ? first : `differs at ${first.replace(/\[\d+\]/g, "[]") || "<whole>"}`;
+  const kind = first.startsWith("<only") ? first : `differs at ${first.replace(/\[[^\]]+\]/g, "[]") || "<whole>"}`;
   return `${topic} (${kind})`;
 }
 
@@ -272,9 +294,11 @@ export function category(point) {
 export function valueAt(value, path) {
   if (path === "" || path.startsWith("<")) return value;
   let v = value;
-  for (const part of path.match(/[^.[\]]+|\[\d+\]/g) ?? []) {
+  for (const part of path.match(/[^.[\]]+|\[[^\]]+\]/g) ?? []) {
     if (v === null || typeof v !== "object") return undefined;
-    v = part.startsWith("[") ? v[Number(part.slice(1, -1))] : v[part];
+    if (!part.startsWith("[")) v = v[part];
+    else if (/^\[\d+\]$/.test(part) && Array.isArray(v) && !identityKey(v, v)) v = v[Number(part.slice(1, -1))];
+    else v = v.find?.((e) => IDENTITY_KEYS.some((k) => isObj(e) && String(e[k]) === part.slice(1, -1)));
   }
   return v;
 }

@@ -75,6 +75,13 @@ describe("compat comparison", () => {
     expect(points.filter((p) => p.late).length).toBe(2);
   });
 
+  it("arrays of devices are compared by IEEE address: one missing device is one path", () => {
+    const dev = (ieee: string, model = "m") => ({ ieee_address: ieee, definition: { model } });
+    const theirs = [msg("rename", "zigbee2mqtt/bridge/devices", [dev("0xa"), dev("0xb"), dev("0xc", "x")], true)];
+    const ours = [msg("rename", "zigbee2mqtt/bridge/devices", [dev("0xa"), dev("0xc", "y")], true)];
+    expect(compare(theirs, ours, [], STEPS)[0].paths).toEqual(["[0xb]", "[0xc].definition.model"]);
+  });
+
   it("retain and QoS are part of a message", () => {
     const a = msg("set", "zigbee2mqtt/bulb", { state: "ON" }, true);
     const b = msg("set", "zigbee2mqtt/bulb", { state: "ON" }, false);
