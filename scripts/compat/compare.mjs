@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { alignOrdered, alignUnordered, canonical } from "./align.mjs";
 
+const isObj = (v) => v !== null && typeof v === "object";
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 const VOLATILE_KEYS = new Set(["last_seen", "lastSeen", "elapsed", "commit", "time", "permit_join_end"]);
 const VERSION_PATHS = [
@@ -41,6 +42,14 @@ function normaliseValue(value, path) {
   return value;
 }
 
+/** bridge/health's figures (memory, load, message counts) are measurements: their shape is compared, not values. */
+function measurements(v) {
+  if (typeof v === "number") return "<number>";
+  if (Array.isArray(v)) return v.map(measurements);
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, measurements(x)]));
+  return v;
+}
+
 function parseJson(text) {
   try {
     return text === "" ? undefined : JSON.parse(text);
@@ -61,13 +70,13 @@ export function normaliseMessage(msg, side) {
   const text = normaliseText(msg.payload, side);
   const json = parseJson(text);
   let payload = json !== undefined && json !== null && typeof json === "object" ? normaliseValue(json, "") : text;
+  if (msg.topic.endsWith("/bridge/health") && isObj(payload)) payload = measurements(payload);
   if (msg.topic.endsWith("/bridge/logging") && typeof payload?.message === "string")
     payload = { ...payload, message: normaliseQuotedPayload(payload.message) };
   return { step: msg.step, topic: msg.topic, retain: msg.retain, qos: msg.qos, payload };
 }
 
 const IDENTITY_KEYS = ["ieee_address", "ieeeAddr", "friendly_name", "id"];
-const isObj = (v) => v !== null && typeof v === "object";
 
 /** The key that identifies the elements of both arrays (every element an object with a distinct value), if any. */
 function identityKey(a, b) {
@@ -160,10 +169,20 @@ function lastPublishLinesOnly(lines, step, steps) {
   });
 }
 
-function groups(messages) {
+/**
+ * Rule 5: in a startup step, `bridge/event` is a sequence per device (`data.ieee_address`): the interviews run
+ * concurrently, so the order of different devices' events varies, but each device's own events keep their order.
+ */
+function subject(m, steps) {
+  if (m.topic !== "zigbee2mqtt/bridge/event" || !isStartupStep(m.step, steps)) return "";
+  const ieee = m.payload?.data?.ieee_address;
+  return typeof ieee === "string" ? ieee : "";
+}
+
+function groups(messages, steps) {
   const map = new Map();
   for (const m of messages) {
-    const k = `${m.step}\t${m.topic}`;
+    const k = `${m.step}\t${m.topic}\t${subject(m, steps)}`;
     if (!map.has(k)) map.set(k, []);
     map.get(k).push(m);
   }
@@ -200,15 +219,15 @@ const sameMessage = (x, y) => x.retain === y.retain && x.qos === y.qos && canoni
  * difference covered by an allowlist entry) or different; and `notes` on what the rules did.
  */
 export function compare(theirs, ours, allowlist, steps) {
-  const a = groups(theirs);
-  const b = groups(ours);
+  const a = groups(theirs, steps);
+  const b = groups(ours, steps);
   const stepOrder = steps ? [...steps.map((s) => s.name), "retained"] : [];
   const index = (s) => stepOrder.indexOf(s);
   const notes = [];
   // the messages each rule compares, per (step, topic)
   const work = [];
   for (const key of new Set([...a.keys(), ...b.keys()])) {
-    const [step, topic] = key.split("\t");
+    const [step, topic, sub] = key.split("\t");
     let xs = a.get(key) ?? [];
     let ys = b.get(key) ?? [];
     const rule = ruleFor(step, topic, steps);
@@ -222,7 +241,7 @@ export function compare(theirs, ours, allowlist, steps) {
       xs = lastPublishLinesOnly(xs, step, steps);
       ys = lastPublishLinesOnly(ys, step, steps);
     }
-    work.push({ step, topic, rule, xs, ys });
+    work.push({ step, topic, sub, rule, xs, ys });
   }
   const align = (w, exact) => (w.rule === "unordered" ? alignUnordered : alignOrdered)(w.xs, w.ys, { exact });
   // late (rule 4): among the messages without an equal counterpart in their own step, one equal to a message without
@@ -267,10 +286,11 @@ export function compare(theirs, ours, allowlist, steps) {
     let extra = 0;
     for (const [i, j] of align(w, false)) {
       const label = w.rule === "final" ? "final" : i !== undefined ? `#${i + 1}` : `+${++extra}`;
-      points.push({ key: `${w.step}\t${w.topic}\t${label}`, ...w, theirs: w.xs[i], ours: w.ys[j] });
+      const topicKey = w.sub ? `${w.topic}\t${w.sub}` : w.topic;
+      points.push({ key: `${w.step}\t${topicKey}\t${label}`, ...w, theirs: w.xs[i], ours: w.ys[j] });
     }
   }
-  const judged = points.map(({ xs, ys, ...p }) => judge(p, allowlist));
+  const judged = points.map(({ xs, ys, sub, ...p }) => judge(p, allowlist));
   for (const p of judged) if (p.verdict === "allowed") for (const e of p.entries) e.used++;
   return Object.assign(judged, { notes });
 }

@@ -75,6 +75,16 @@ describe("compat comparison", () => {
     expect(points.filter((p) => p.late).length).toBe(2);
   });
 
+  it("bridge/event at start: each device's events in order, different devices' events in any order", () => {
+    const ev = (ieee: string, status: string) =>
+      msg("start", "zigbee2mqtt/bridge/event", { type: "device_interview", data: { ieee_address: ieee, status } });
+    const theirs = [ev("0xa", "started"), ev("0xb", "started"), ev("0xa", "successful"), ev("0xb", "successful")];
+    const interleaved = [ev("0xb", "started"), ev("0xb", "successful"), ev("0xa", "started"), ev("0xa", "successful")];
+    expect(verdicts(compare(theirs, interleaved, [], STEPS))).toEqual({ identical: 4 });
+    const swapped = [ev("0xa", "successful"), ev("0xa", "started"), ev("0xb", "started"), ev("0xb", "successful")];
+    expect(verdicts(compare(theirs, swapped, [], STEPS))).toEqual({ identical: 2, different: 2 });
+  });
+
   it("arrays of devices are compared by IEEE address: one missing device is one path", () => {
     const dev = (ieee: string, model = "m") => ({ ieee_address: ieee, definition: { model } });
     const theirs = [msg("rename", "zigbee2mqtt/bridge/devices", [dev("0xa"), dev("0xb"), dev("0xc", "x")], true)];
