@@ -1,9 +1,12 @@
 // Normalises what is volatile in the recorded messages and compares the two sides point by point: a point is one
-// message (step, topic, n-th on that topic in that step). Intended differences come from allowlist.json.
+// message, paired with its counterpart by align.mjs under the rules of ruleFor (README "Rules"). Intended differences
+// come from allowlist.json.
 import { readFileSync } from "node:fs";
+import { alignOrdered, alignUnordered, canonical } from "./align.mjs";
 
+const isObj = (v) => v !== null && typeof v === "object";
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
-const VOLATILE_KEYS = new Set(["last_seen", "elapsed", "commit", "time"]);
+const VOLATILE_KEYS = new Set(["last_seen", "lastSeen", "elapsed", "commit", "time", "permit_join_end"]);
 const VERSION_PATHS = [
   /^version$/,
   /^zigbee_herdsman(_converters)?\.version$/,
@@ -39,24 +42,67 @@ function normaliseValue(value, path) {
   return value;
 }
 
+/** bridge/health's figures (memory, load, message counts) are measurements: their shape is compared, not values. */
+function measurements(v) {
+  if (typeof v === "number") return "<number>";
+  if (Array.isArray(v)) return v.map(measurements);
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, measurements(x)]));
+  return v;
+}
+
+function parseJson(text) {
+  try {
+    return text === "" ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A logging line that quotes a published payload (`… payload '<json>'`): that payload normalised like any other. */
+function normaliseQuotedPayload(message) {
+  const m = /^(.*?payload ')(.*)('.*)$/s.exec(message);
+  const json = m && parseJson(m[2]);
+  if (!json || typeof json !== "object") return message;
+  return `${m[1]}${JSON.stringify(normaliseValue(json, ""))}${m[3]}`;
+}
+
 export function normaliseMessage(msg, side) {
   const text = normaliseText(msg.payload, side);
-  let json;
-  try {
-    json = text === "" ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const payload = json !== undefined && typeof json === "object" ? normaliseValue(json, "") : text;
+  const json = parseJson(text);
+  let payload = json !== undefined && json !== null && typeof json === "object" ? normaliseValue(json, "") : text;
+  if (msg.topic.endsWith("/bridge/health") && isObj(payload)) payload = measurements(payload);
+  if (msg.topic.endsWith("/bridge/logging") && typeof payload?.message === "string")
+    payload = { ...payload, message: normaliseQuotedPayload(payload.message) };
   return { step: msg.step, topic: msg.topic, retain: msg.retain, qos: msg.qos, payload };
 }
 
-/** The paths where two normalised values differ ("" = the whole value). */
+const IDENTITY_KEYS = ["ieee_address", "ieeeAddr", "friendly_name", "id"];
+
+/** The key that identifies the elements of both arrays (every element an object with a distinct value), if any. */
+function identityKey(a, b) {
+  return IDENTITY_KEYS.find((k) =>
+    [a, b].every((arr) => {
+      const vals = arr.map((e) => (isObj(e) && !Array.isArray(e) ? e[k] : undefined));
+      return vals.every((v) => typeof v === "string" || typeof v === "number") && new Set(vals).size === vals.length;
+    }),
+  );
+}
+
+/**
+ * The paths where two normalised values differ ("" = the whole value). Arrays of entities (devices, groups, network
+ * map nodes: elements with a distinct ieee_address / ieeeAddr / friendly_name / id) are compared by that key, the
+ * path naming it (`[0xa4c1…]`), so that one missing device is one path and not every following index.
+ */
 export function diffPaths(a, b, path = "", out = []) {
   if (a === b) return out;
-  const isObj = (v) => v !== null && typeof v === "object";
   if (isObj(a) && isObj(b) && Array.isArray(a) === Array.isArray(b)) {
-    if (Array.isArray(a)) {
+    const key = Array.isArray(a) && a.length + b.length > 0 ? identityKey(a, b) : undefined;
+    if (key) {
+      const byKey = (arr) => new Map(arr.map((e) => [String(e[key]), e]));
+      const ma = byKey(a);
+      const mb = byKey(b);
+      for (const k of new Set([...ma.keys(), ...mb.keys()])) diffPaths(ma.get(k), mb.get(k), `${path}[${k}]`, out);
+    } else if (Array.isArray(a)) {
       for (let i = 0; i < Math.max(a.length, b.length); i++) diffPaths(a[i], b[i], `${path}[${i}]`, out);
     } else {
       for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
@@ -82,68 +128,213 @@ export function loadAllowlist(file) {
   });
 }
 
-function group(messages) {
-  const map = new Map();
-  for (const m of messages) {
-    const base = `${m.step}\t${m.topic}`;
-    const n = (map.get(`count\t${base}`) ?? 0) + 1;
-    map.set(`count\t${base}`, n);
-    map.set(`${base}\t#${n}`, m);
-  }
-  for (const k of [...map.keys()]) if (k.startsWith("count\t")) map.delete(k);
-  return map;
+/** Retained snapshot topics the bridge republishes whenever something changes. */
+const SNAPSHOT_TOPIC = /^zigbee2mqtt\/bridge\/(devices|info|groups|definitions|extensions|converters)$/;
+/** A device's own state topic (not availability, not bridge/*). */
+const DEVICE_STATE_TOPIC = /^zigbee2mqtt\/(?!bridge\/)(?!.*\/availability$).+$/;
+/** Steps in which the bridge starts and interviews concurrently (session.mjs marks them `startup`). */
+export function isStartupStep(step, steps) {
+  return steps?.find((s) => s.name === step)?.startup === true;
 }
 
 /**
- * Compares the oracle's messages (`theirs`) with ours. Returns every point with its verdict: identical, allowed (every
- * difference covered by an allowlist entry) or different.
+ * How the messages of one (step, topic) are paired (README "Rules"):
+ * - `final`: in a startup step, the retained snapshot topics and the devices' state topics: the last message only
+ *   (the oracle itself republishes them a varying number of times with varying intermediate contents while the
+ *   interviews run concurrently);
+ * - `unordered`: bridge/logging (the oracle interleaves the lines of concurrent work differently from run to run);
+ * - `ordered`: everything else, a sequence alignment.
  */
-export function compare(theirs, ours, allowlist) {
-  const a = group(theirs);
-  const b = group(ours);
-  const keys = [...new Set([...a.keys(), ...b.keys()])];
-  const points = [];
-  for (const key of keys) {
-    const [step, topic] = key.split("\t");
-    const t = a.get(key);
-    const o = b.get(key);
-    let paths;
-    if (!t) paths = ["<only ours>"];
-    else if (!o) paths = ["<only zigbee2mqtt>"];
-    else {
-      paths = diffPaths(t.payload, o.payload);
-      if (t.retain !== o.retain) paths.push("<retain>");
-      if (t.qos !== o.qos) paths.push("<qos>");
-    }
-    let verdict = "identical";
-    const entries = [];
-    if (paths.length > 0) {
-      verdict = "allowed";
-      for (const p of paths) {
-        const e = allowlist.find(
-          (x) => x.topicRe.test(topic) && (!x.stepRe || x.stepRe.test(step)) && (!x.pathRe || x.pathRe.test(p)),
-        );
-        if (!e) {
-          verdict = "different";
-          break;
-        }
-        entries.push(e);
-      }
-      if (verdict === "allowed") for (const e of new Set(entries)) e.used++;
-    }
-    points.push({ key, step, topic, verdict, paths, theirs: t, ours: o });
-  }
-  return points;
+export function ruleFor(step, topic, steps) {
+  if (isStartupStep(step, steps) && (SNAPSHOT_TOPIC.test(topic) || DEVICE_STATE_TOPIC.test(topic))) return "final";
+  if (topic === "zigbee2mqtt/bridge/logging") return "unordered";
+  return "ordered";
 }
 
-/** A category for the summary: the topic with device names and ids generalised. */
+const PUBLISH_LINE = /MQTT publish: topic '([^']+)'/;
+
+/**
+ * In a startup step, the `MQTT publish: topic 'T'` logging lines of a topic T compared by its final message only are
+ * reduced likewise to the last one per T: they mirror those publications, so they vary with them.
+ */
+function lastPublishLinesOnly(lines, step, steps) {
+  const lastOf = new Map();
+  lines.forEach((m, i) => {
+    const t = PUBLISH_LINE.exec(typeof m.payload?.message === "string" ? m.payload.message : "")?.[1];
+    if (t && ruleFor(step, t, steps) === "final") lastOf.set(t, i);
+  });
+  return lines.filter((m, i) => {
+    const t = PUBLISH_LINE.exec(typeof m.payload?.message === "string" ? m.payload.message : "")?.[1];
+    return !(t && ruleFor(step, t, steps) === "final") || lastOf.get(t) === i;
+  });
+}
+
+/**
+ * Rule 5: in a startup step, `bridge/event` is a sequence per device (`data.ieee_address`): the interviews run
+ * concurrently, so the order of different devices' events varies, but each device's own events keep their order.
+ */
+function subject(m, steps) {
+  if (m.topic !== "zigbee2mqtt/bridge/event" || !isStartupStep(m.step, steps)) return "";
+  const ieee = m.payload?.data?.ieee_address;
+  return typeof ieee === "string" ? ieee : "";
+}
+
+function groups(messages, steps) {
+  const map = new Map();
+  for (const m of messages) {
+    const k = `${m.step}\t${m.topic}\t${subject(m, steps)}`;
+    if (!map.has(k)) map.set(k, []);
+    map.get(k).push(m);
+  }
+  return map;
+}
+
+function judge(point, allowlist) {
+  const { step, topic, theirs: t, ours: o } = point;
+  let paths;
+  if (!t) paths = ["<only ours>"];
+  else if (!o) paths = ["<only zigbee2mqtt>"];
+  else {
+    paths = diffPaths(t.payload, o.payload);
+    if (t.retain !== o.retain) paths.push("<retain>");
+    if (t.qos !== o.qos) paths.push("<qos>");
+  }
+  const entries = [];
+  const open = [];
+  for (const p of paths) {
+    const e = allowlist.find(
+      (x) => x.topicRe.test(topic) && (!x.stepRe || x.stepRe.test(step)) && (!x.pathRe || x.pathRe.test(p)),
+    );
+    if (e) entries.push(e);
+    else open.push(p);
+  }
+  const verdict = paths.length === 0 ? "identical" : open.length === 0 ? "allowed" : "different";
+  return { ...point, verdict, paths, open, entries: [...new Set(entries)] };
+}
+
+const sameMessage = (x, y) => x.retain === y.retain && x.qos === y.qos && canonical(x.payload) === canonical(y.payload);
+
+/**
+ * Compares the oracle's messages (`theirs`) with ours. Returns every point with its verdict: identical, allowed (every
+ * difference covered by an allowlist entry) or different; and `notes` on what the rules did.
+ */
+export function compare(theirs, ours, allowlist, steps) {
+  const a = groups(theirs, steps);
+  const b = groups(ours, steps);
+  const stepOrder = steps ? [...steps.map((s) => s.name), "retained"] : [];
+  const index = (s) => stepOrder.indexOf(s);
+  const notes = [];
+  // the messages each rule compares, per (step, topic)
+  const work = [];
+  for (const key of new Set([...a.keys(), ...b.keys()])) {
+    const [step, topic, sub] = key.split("\t");
+    let xs = a.get(key) ?? [];
+    let ys = b.get(key) ?? [];
+    const rule = ruleFor(step, topic, steps);
+    if (rule === "final") {
+      if (xs.length !== ys.length && SNAPSHOT_TOPIC.test(topic))
+        notes.push(`${step}: ${topic} published ${xs.length}× by zigbee2mqtt, ${ys.length}× by us (final compared)`);
+      xs = xs.slice(-1);
+      ys = ys.slice(-1);
+    }
+    if (rule === "unordered" && isStartupStep(step, steps)) {
+      xs = lastPublishLinesOnly(xs, step, steps);
+      ys = lastPublishLinesOnly(ys, step, steps);
+    }
+    work.push({ step, topic, sub, rule, xs, ys });
+  }
+  const align = (w, exact) => (w.rule === "unordered" ? alignUnordered : alignOrdered)(w.xs, w.ys, { exact });
+  // late (rule 4): among the messages without an equal counterpart in their own step, one equal to a message without
+  // one in the next or previous step on the other side is that message, come after the quiet period on one side. Found
+  // before messages are paired by likeness, so that a late message is not paired with a merely similar one.
+  const points = [];
+  const lonelyOurs = [];
+  const lonelyTheirs = [];
+  for (const w of work) {
+    if (w.rule === "final" || index(w.step) < 0) continue;
+    for (const [i, j] of align(w, true)) {
+      if (j === undefined) lonelyTheirs.push({ w, m: w.xs[i] });
+      if (i === undefined) lonelyOurs.push({ w, m: w.ys[j] });
+    }
+  }
+  const gone = new Set();
+  for (const t of lonelyTheirs) {
+    const o = lonelyOurs.find(
+      (c) =>
+        !gone.has(c.m) &&
+        c.w.topic === t.w.topic &&
+        Math.abs(index(c.w.step) - index(t.w.step)) === 1 &&
+        sameMessage(c.m, t.m),
+    );
+    if (!o) continue;
+    gone.add(o.m).add(t.m);
+    const [s1, s2] = index(t.w.step) < index(o.w.step) ? [t.w.step, o.w.step] : [o.w.step, t.w.step];
+    points.push({
+      key: `${t.w.step}\t${t.w.topic}\tlate`,
+      step: t.w.step,
+      topic: t.w.topic,
+      rule: "late",
+      theirs: t.m,
+      ours: o.m,
+      late: `${s1} / ${s2}`,
+    });
+  }
+  if (gone.size > 0) notes.push(`${gone.size / 2} messages came one step later on one side than on the other (rule 4)`);
+  for (const w of work) {
+    w.xs = w.xs.filter((m) => !gone.has(m));
+    w.ys = w.ys.filter((m) => !gone.has(m));
+    let extra = 0;
+    for (const [i, j] of align(w, false)) {
+      const label = w.rule === "final" ? "final" : i !== undefined ? `#${i + 1}` : `+${++extra}`;
+      const topicKey = w.sub ? `${w.topic}\t${w.sub}` : w.topic;
+      points.push({ key: `${w.step}\t${topicKey}\t${label}`, ...w, theirs: w.xs[i], ours: w.ys[j] });
+    }
+  }
+  const judged = points.map(({ xs, ys, sub, ...p }) => judge(p, allowlist));
+  for (const p of judged) if (p.verdict === "allowed") for (const e of p.entries) e.used++;
+  return Object.assign(judged, { notes });
+}
+
+/** A category for the summary: the topic with device names and ids generalised, and what differs. */
 export function category(point) {
-  const t = point.topic
-    .replace(/^homeassistant\/[^/]+\/[^/]+\/[^/]+\/config$/, "homeassistant/<component>/<id>/<object>/config")
-    .replace(/^homeassistant\/.*$/, "homeassistant/…")
-    .replace(/^zigbee2mqtt\/bridge\/response\/.*$/, "zigbee2mqtt/bridge/response/…")
-    .replace(/^zigbee2mqtt\/(?!bridge\/)[^/]+(\/[^/]+)*\/availability$/, "zigbee2mqtt/<device>/availability")
-    .replace(/^zigbee2mqtt\/(?!bridge\/)[^/]+(\/[^/]+)*$/, "zigbee2mqtt/<device>");
-  const kind = point.paths[0]?.startsWith("<only") ? point.paths[0] : "payload";
-  return `${t} (${kind})`;
+  const t = point.topic;
+  let topic;
+  const ha = /^homeassistant\/([^/]+)\/[^/]+\/[^/]+\/config$/.exec(t);
+  if (ha) topic = `homeassistant/${ha[1]}/<id>/<object>/config`;
+  else if (t.startsWith("homeassistant/")) topic = "homeassistant/…";
+  else if (t.startsWith("zigbee2mqtt/bridge/")) topic = t;
+  else if (t.endsWith("/availability")) topic = "zigbee2mqtt/<device>/availability";
+  else topic = "zigbee2mqtt/<device>";
+  const first = (point.open?.length ? point.open : point.paths)[0] ?? "";
+  const kind = first.startsWith("<only") ? first : `differs at ${first.replace(/\[[^\]]+\]/g, "[]") || "<whole>"}`;
+  return `${topic} (${kind})`;
+}
+
+/** The value at a path of diffPaths ("a.b[2].c"); keys with dots are not told apart, good enough for a report. */
+export function valueAt(value, path) {
+  if (path === "" || path.startsWith("<")) return value;
+  let v = value;
+  for (const part of path.match(/[^.[\]]+|\[[^\]]+\]/g) ?? []) {
+    if (v === null || typeof v !== "object") return undefined;
+    if (!part.startsWith("[")) v = v[part];
+    else if (/^\[\d+\]$/.test(part) && Array.isArray(v) && !identityKey(v, v)) v = v[Number(part.slice(1, -1))];
+    else v = v.find?.((e) => IDENTITY_KEYS.some((k) => isObj(e) && String(e[k]) === part.slice(1, -1)));
+  }
+  return v;
+}
+
+/** One line saying what differs at a point, for the report's summary. */
+export function example(point) {
+  const cut = (v, n = 110) => {
+    const s = v === undefined ? "(absent)" : JSON.stringify(v);
+    return s.length > n ? `${s.slice(0, n)}…` : s;
+  };
+  const where = `${point.step} | ${point.topic}`;
+  if (!point.ours) return `${where}: only zigbee2mqtt: ${cut(point.theirs.payload, 200)}`;
+  if (!point.theirs) return `${where}: only ours: ${cut(point.ours.payload, 200)}`;
+  const p = (point.open?.length ? point.open : point.paths)[0];
+  if (p === "<retain>") return `${where}: retain z2m ${point.theirs.retain} / ours ${point.ours.retain}`;
+  if (p === "<qos>") return `${where}: qos z2m ${point.theirs.qos} / ours ${point.ours.qos}`;
+  const more = point.paths.length > 1 ? ` (+${point.paths.length - 1} paths)` : "";
+  return `${where}: ${p || "<whole>"}: z2m ${cut(valueAt(point.theirs.payload, p))} / ours ${cut(valueAt(point.ours.payload, p))}${more}`;
 }

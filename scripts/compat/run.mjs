@@ -9,7 +9,8 @@ import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
-import { category, compare, loadAllowlist, normaliseMessage } from "./compare.mjs";
+import { compare, loadAllowlist, normaliseMessage } from "./compare.mjs";
+import { report } from "./report.mjs";
 import { findDevices, isRequestTopic, responseOf, STEPS } from "./session.mjs";
 import { prepareSide, Z2M_VERSION } from "./targets.mjs";
 
@@ -29,13 +30,14 @@ function ensureZigbee2mqtt() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function runSide(side, startBridge) {
+async function runSide(side) {
   const messages = [];
   let step = "start";
   let lastAt = Date.now();
   let devices;
   let until;
   let reached = true;
+  const missed = [];
   const client = await mqtt.connectAsync(side.mqttUrl, {
     clientId: `compat-recorder-${side.name}`,
     reconnectPeriod: 0,
@@ -55,13 +57,15 @@ async function runSide(side, startBridge) {
   await client.subscribeAsync("#", { qos: 1 });
   const ctx = { ieee: {} };
   for (const s of STEPS) {
+    if (side.crashed) break;
     step = s.name;
     const started = Date.now();
     lastAt = started;
-    until = s.until;
-    reached = !s.until;
-    if (s.start) startBridge();
+    until = s.until?.();
+    reached = !until;
     if (s.stop) await side.stopBridge();
+    if (s.start) side.start();
+    if (s.control) await side.control(s.control);
     if (s.publish) {
       if (devices) ctx.ieee = findDevices(devices);
       const { topic, payload } = s.publish(ctx);
@@ -74,8 +78,11 @@ async function runSide(side, startBridge) {
     }
     const quiet = s.quietMs ?? 2000;
     const max = s.maxMs ?? 20000;
-    while ((!reached || Date.now() - lastAt < quiet) && Date.now() - started < max) await sleep(100);
-    if (!reached) console.log(`compat: ${side.name}: step '${s.name}' did not see what it waits for in ${max} ms`);
+    while ((!reached || Date.now() - lastAt < quiet) && Date.now() - started < max && !side.crashed) await sleep(100);
+    if (!reached) {
+      missed.push(s.name);
+      console.log(`compat: ${side.name}: step '${s.name}' did not see what it waits for in ${max} ms`);
+    }
   }
   await client.endAsync();
   // the retained snapshot a client subscribing after the session sees
@@ -89,12 +96,30 @@ async function runSide(side, startBridge) {
   await sleep(1500);
   await snap.endAsync();
   retained.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
-  return { messages: [...messages, ...retained], ieee: ctx.ieee };
+  return { messages: [...messages, ...retained], ieee: ctx.ieee, missed };
+}
+
+/** Harness breakage, not a difference of output: the run fails whatever the mode. */
+function breakage(a, b, z2m, ours, self) {
+  const problems = [];
+  for (const side of [z2m, ours]) if (side.crashed) problems.push(side.crashed);
+  for (const step of a.missed)
+    if (b.missed.includes(step)) problems.push(`step '${step}': neither side saw what it waits for`);
+    else problems.push(`step '${step}': zigbee2mqtt (the oracle) did not see what it waits for`);
+  // our side: a missed wait is a difference of output, except when the bridge did not come up (or, in self mode, the
+  // second zigbee2mqtt missed anything)
+  for (const s of STEPS)
+    if ((s.startup || self) && b.missed.includes(s.name) && !a.missed.includes(s.name))
+      problems.push(`step '${s.name}': ${ours.name} ${s.startup ? "did not come up" : "missed it"}`);
+  return problems;
 }
 
 async function main() {
   const major = Number(process.versions.node.split(".")[0]);
   if (major < 22) throw new Error(`our bridge needs Node >= 22 (this is ${process.version}); see .ci/run`);
+  const strict = process.env.COMPAT_STRICT === "1" || process.argv.includes("--strict");
+  // COMPAT_SELF=1 / --self: the oracle against itself, to see its own nondeterminism (README "Rules")
+  const self = process.env.COMPAT_SELF === "1" || process.argv.includes("--self");
   ensureZigbee2mqtt();
   if (!existsSync(join(repo, "dist/index.js"))) throw new Error("run `npm run build` first");
   const root = process.env.COMPAT_OUT ?? mkdtempSync(join(tmpdir(), "zigmqtt-compat-"));
@@ -105,44 +130,55 @@ async function main() {
       Promise.all(sides.map((s) => s.close())).finally(() => process.exit(130));
     });
   }
+  let exitCode = 0;
   try {
     const z2m = await prepareSide({ name: "zigbee2mqtt", kind: "z2m", root, repo, z2mDir });
     sides.push(z2m);
-    const ours = await prepareSide({ name: "zigmqtt", kind: "ours", root, repo, z2mDir });
+    const ours = await prepareSide({
+      name: self ? "zigbee2mqtt-2" : "zigmqtt",
+      kind: self ? "z2m" : "ours",
+      root,
+      repo,
+      z2mDir,
+    });
     sides.push(ours);
-    const [a, b] = await Promise.all([runSide(z2m, () => z2m.start()), runSide(ours, () => ours.start())]);
+    const [a, b] = await Promise.all([runSide(z2m), runSide(ours)]);
     const theirs = a.messages.map((m) => normaliseMessage(m, z2m));
     const mine = b.messages.map((m) => normaliseMessage(m, ours));
     writeFileSync(join(root, "zigbee2mqtt.json"), JSON.stringify(theirs, null, 1));
-    writeFileSync(join(root, "zigmqtt.json"), JSON.stringify(mine, null, 1));
+    writeFileSync(join(root, `${ours.name}.json`), JSON.stringify(mine, null, 1));
     const allowlist = loadAllowlist(join(here, "allowlist.json"));
-    const points = compare(theirs, mine, allowlist);
-    const report = [];
-    const byCat = new Map();
-    for (const p of points) {
-      if (p.verdict !== "different") continue;
-      byCat.set(category(p), (byCat.get(category(p)) ?? 0) + 1);
-      const show = (m) => (m ? JSON.stringify(m.payload).slice(0, 600) : "-");
-      report.push(
-        `## ${p.key}\n  differs at: ${p.paths.slice(0, 12).join(", ")}\n  z2m : ${show(p.theirs)}\n  ours: ${show(p.ours)}`,
-      );
-    }
-    const summary = [...byCat.entries()].sort((x, y) => y[1] - x[1]).map(([c, n]) => `${String(n).padStart(4)}  ${c}`);
-    writeFileSync(join(root, "report.txt"), `${summary.join("\n")}\n\n${report.join("\n")}\n`);
+    const points = compare(theirs, mine, self ? [] : allowlist, STEPS);
+    const { summary, text } = report(points, { self, missedByUs: b.missed.filter((s) => !a.missed.includes(s)) });
+    writeFileSync(join(root, "report.txt"), text);
     const identical = points.filter((p) => p.verdict === "identical").length;
     const allowed = points.filter((p) => p.verdict === "allowed").length;
+    const different = points.length - identical - allowed;
     console.log(`compat: devices found: ${JSON.stringify(a.ieee)} / ${JSON.stringify(b.ieee)}`);
-    console.log(`compat: differences by category:\n${summary.join("\n")}`);
-    for (const e of allowlist)
-      if (e.used === 0) console.log(`compat: allowlist entry not used: ${e.topic} ${e.path ?? ""}`);
-    console.log(`compat: report and recordings in ${root}`);
+    for (const n of points.notes) console.log(`compat: note: ${n}`);
+    console.log(`compat: differences by category (first ${Math.min(summary.length, 25)} of ${summary.length}):`);
+    for (const line of summary.slice(0, 25)) console.log(line);
+    if (!self)
+      for (const e of allowlist)
+        if (e.used === 0) console.log(`compat: allowlist entry not used: ${e.topic} ${e.step ?? ""} ${e.path ?? ""}`);
+    const problems = breakage(a, b, z2m, ours, self);
+    for (const p of problems) console.log(`compat: HARNESS FAILURE: ${p}`);
+    if (problems.length > 0) exitCode = 2;
+    else if (strict && (different > 0 || allowed > points.length * 0.05)) {
+      console.log(
+        `compat: strict: FAILED: ${different} points differ, ${allowed} allowed (at most ${Math.floor(points.length * 0.05)})`,
+      );
+      exitCode = 1;
+    }
+    console.log(`compat: report: ${join(root, "report.txt")} (recordings and process logs beside it)`);
     console.log(`compat: ${points.length} points compared, ${identical} identical, ${allowed} allowed`);
   } finally {
     for (const s of sides) await s.close();
   }
+  process.exit(exitCode);
 }
 
 main().catch((e) => {
   console.error(`compat: ${e.stack ?? e}`);
-  process.exit(1);
+  process.exit(2);
 });

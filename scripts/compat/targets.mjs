@@ -114,15 +114,12 @@ export async function prepareSide({ name, kind, root, repo, z2mDir }) {
     spawn(
       process.execPath,
       [
-        join(repo, "dist/simulator/cli.js"),
-        "--port",
-        "0",
-        "--scenario",
+        join(repo, "scripts/compat/simulator.mjs"),
+        repo,
         join(repo, "scripts/compat/scenario.yaml"),
-        "--nv",
         join(dir, "sim-nv.json"),
       ],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      { stdio: ["pipe", "pipe", "pipe"] },
     ),
   );
   const m = await waitForLine(sim, /listening on tcp:\/\/127\.0\.0\.1:(\d+)/, "simulator", 20000);
@@ -130,13 +127,44 @@ export async function prepareSide({ name, kind, root, repo, z2mDir }) {
   writeFileSync(join(dataDir, "configuration.yaml"), configurationYaml({ mqttPort, simPort }));
 
   let bridge;
-  return {
+  let stopping = false;
+  let controlled = 0;
+  const replies = new Map();
+  let simOut = "";
+  sim.stdout.on("data", (d) => {
+    simOut += d.toString();
+    for (;;) {
+      const nl = simOut.indexOf("\n");
+      if (nl < 0) break;
+      const line = simOut.slice(0, nl);
+      simOut = simOut.slice(nl + 1);
+      const r = /^control: (ok|error) (\d+)(?::\s*(.*))?$/.exec(line);
+      if (r) replies.get(Number(r[2]))?.(r[1] === "ok" ? undefined : new Error(`simulator: ${r[3]}`));
+    }
+  });
+  const side = {
     name,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     mqttPort,
     simPort,
     dir,
+    /** the bridge exited without being asked to (set to a description) */
+    crashed: undefined,
+    /** makes a simulated device act (simulator.mjs's commands) */
+    control(command) {
+      const n = ++controlled;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`simulator: no answer to ${JSON.stringify(command)}`)), 10000);
+        replies.set(n, (err) => {
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve();
+        });
+        sim.stdin.write(`${JSON.stringify(command)}\n`);
+      });
+    },
     start() {
+      stopping = false;
       const env = { ...process.env, ZIGBEE2MQTT_DATA: dataDir, ZIGMQTT_DATA: dataDir };
       delete env.DEBUG;
       if (kind === "z2m") {
@@ -156,14 +184,20 @@ export async function prepareSide({ name, kind, root, repo, z2mDir }) {
         });
       }
       track(kind, bridge);
+      bridge.once("exit", (code, signal) => {
+        if (!stopping) side.crashed = `${name} exited by itself (code ${code}, signal ${signal})`;
+      });
       return bridge;
     },
     async stopBridge() {
+      stopping = true;
       if (bridge) await stopChild(bridge);
     },
     async close() {
+      stopping = true;
       for (const c of children.reverse()) await stopChild(c, 5000);
       log.end();
     },
   };
+  return side;
 }

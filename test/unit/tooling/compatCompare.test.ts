@@ -1,0 +1,101 @@
+// The compat harness's pairing (scripts/compat/compare.mjs, README "Rules"): one missing or extra message is one
+// point, never a cascade; the rules for the oracle's own nondeterminism pair what is the same and keep what is not.
+import { describe, expect, it } from "vitest";
+import { compare, type Recorded } from "../../../scripts/compat/compare.mjs";
+
+const STEPS = [{ name: "start", startup: true }, { name: "rename" }, { name: "set" }];
+const msg = (step: string, topic: string, payload: unknown, retain = false): Recorded => ({
+  step,
+  topic,
+  payload,
+  retain,
+  qos: 0,
+});
+const log = (step: string, message: string) => msg(step, "zigbee2mqtt/bridge/logging", { level: "info", message });
+const lines = (step: string, n: number) => Array.from({ length: n }, (_, i) => log(step, `line number ${i} of many`));
+const verdicts = (points: { verdict: string }[]) =>
+  points.reduce<Record<string, number>>((acc, p) => {
+    acc[p.verdict] = (acc[p.verdict] ?? 0) + 1;
+    return acc;
+  }, {});
+
+describe("compat comparison", () => {
+  it("one logging line missing on our side is one point, the others stay identical", () => {
+    const theirs = lines("rename", 30);
+    const ours = theirs.filter((_, i) => i !== 3);
+    const points = compare(theirs, ours, [], STEPS);
+    expect(verdicts(points)).toEqual({ identical: 29, different: 1 });
+    expect(points.find((p) => p.verdict === "different")?.paths).toEqual(["<only zigbee2mqtt>"]);
+  });
+
+  it("logging lines in another order within a step are identical; a changed line is one payload difference", () => {
+    const theirs = lines("rename", 10);
+    const ours = [...theirs].reverse();
+    ours[4] = log("rename", "line number 5 of many, reworded");
+    const points = compare(theirs, ours, [], STEPS);
+    expect(verdicts(points)).toEqual({ identical: 9, different: 1 });
+    expect(points.find((p) => p.verdict === "different")?.paths).toEqual(["message"]);
+  });
+
+  it("an extra republish of a device state outside the start is one point", () => {
+    const s = (b: number) => msg("set", "zigbee2mqtt/bulb", { state: "ON", brightness: b });
+    const points = compare([s(1), s(2), s(3)], [s(1), s(2), s(2), s(3)], [], STEPS);
+    expect(verdicts(points)).toEqual({ identical: 3, different: 1 });
+    expect(points.find((p) => p.verdict === "different")?.paths).toEqual(["<only ours>"]);
+  });
+
+  it("snapshot topics in a startup step: only the final message counts, and a different final one differs", () => {
+    const d = (n: number) => msg("start", "zigbee2mqtt/bridge/devices", [{ n }], true);
+    const same = compare([d(1), d(2), d(3)], [d(3)], [], STEPS);
+    expect(verdicts(same)).toEqual({ identical: 1 });
+    expect(same.notes.join()).toMatch(/bridge\/devices published 3× by zigbee2mqtt, 1× by us/);
+    expect(verdicts(compare([d(1), d(3)], [d(3), d(1)], [], STEPS))).toEqual({ different: 1 });
+  });
+
+  it("snapshot topics after the start are compared message by message", () => {
+    const d = (n: number) => msg("rename", "zigbee2mqtt/bridge/devices", [{ n }], true);
+    expect(verdicts(compare([d(1), d(3)], [d(3)], [], STEPS))).toEqual({ identical: 1, different: 1 });
+  });
+
+  it("a message that came one step later on our side is paired with it (late), a different one is not", () => {
+    const c = (step: string, name: string) => msg(step, "homeassistant/sensor/x/temperature/config", { name }, true);
+    const late = compare([c("rename", "a")], [c("set", "a")], [], STEPS);
+    expect(verdicts(late)).toEqual({ identical: 1 });
+    expect(late[0].late).toBe("rename / set");
+    expect(verdicts(compare([c("rename", "a")], [c("set", "b")], [], STEPS))).toEqual({ different: 2 });
+  });
+
+  it("late messages are found before lines are paired by likeness", () => {
+    const sensor = "MQTT publish: topic 'homeassistant/sensor/s/battery/config'";
+    const remote = "MQTT publish: topic 'homeassistant/sensor/r/battery/config'";
+    const theirs = [log("rename", "renamed"), log("rename", sensor), log("set", remote)];
+    const ours = [log("rename", "renamed"), log("rename", remote), log("set", sensor)];
+    const points = compare(theirs, ours, [], STEPS);
+    expect(verdicts(points)).toEqual({ identical: 3 });
+    expect(points.filter((p) => p.late).length).toBe(2);
+  });
+
+  it("bridge/event at start: each device's events in order, different devices' events in any order", () => {
+    const ev = (ieee: string, status: string) =>
+      msg("start", "zigbee2mqtt/bridge/event", { type: "device_interview", data: { ieee_address: ieee, status } });
+    const theirs = [ev("0xa", "started"), ev("0xb", "started"), ev("0xa", "successful"), ev("0xb", "successful")];
+    const interleaved = [ev("0xb", "started"), ev("0xb", "successful"), ev("0xa", "started"), ev("0xa", "successful")];
+    expect(verdicts(compare(theirs, interleaved, [], STEPS))).toEqual({ identical: 4 });
+    const swapped = [ev("0xa", "successful"), ev("0xa", "started"), ev("0xb", "started"), ev("0xb", "successful")];
+    expect(verdicts(compare(theirs, swapped, [], STEPS))).toEqual({ identical: 2, different: 2 });
+  });
+
+  it("arrays of devices are compared by IEEE address: one missing device is one path", () => {
+    const dev = (ieee: string, model = "m") => ({ ieee_address: ieee, definition: { model } });
+    const theirs = [msg("rename", "zigbee2mqtt/bridge/devices", [dev("0xa"), dev("0xb"), dev("0xc", "x")], true)];
+    const ours = [msg("rename", "zigbee2mqtt/bridge/devices", [dev("0xa"), dev("0xc", "y")], true)];
+    expect(compare(theirs, ours, [], STEPS)[0].paths).toEqual(["[0xb]", "[0xc].definition.model"]);
+  });
+
+  it("retain and QoS are part of a message", () => {
+    const a = msg("set", "zigbee2mqtt/bulb", { state: "ON" }, true);
+    const b = msg("set", "zigbee2mqtt/bulb", { state: "ON" }, false);
+    const points = compare([a], [b], [], STEPS);
+    expect(points.map((p) => p.paths)).toEqual([["<retain>"]]);
+  });
+});
