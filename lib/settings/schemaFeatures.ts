@@ -54,7 +54,11 @@ export const deviceAvailabilitySchema: JsonSchema = {
     {
       type: "object",
       properties: Object.fromEntries(
-        Object.entries(activeAvailabilityProperties).map(([k, { default: _omit, ...rest }]) => [k, rest]),
+        Object.entries(activeAvailabilityProperties).map(([k, { default: _omit, minimum, ...rest }]) => [
+          k,
+          // zigbee2mqtt does not bound a device's own timeout (its device options are free-form): 0.1 min is valid
+          k === "timeout" ? { ...rest, exclusiveMinimum: 0 } : { ...rest, minimum },
+        ]),
       ),
     },
   ],

@@ -23,6 +23,11 @@ describe("invalid settings", () => {
     expect(error?.message).not.toContain("\n");
   });
 
+  it("a device's own availability timeout may be a fraction of a minute (zigbee2mqtt does not bound it)", () => {
+    const config = `${MIN}devices:\n  '0x00124b0001020304':\n    friendly_name: a\n    availability:\n      timeout: 0.1\n`;
+    expect(() => problems(config)).toThrow("the configuration loaded");
+  });
+
   it.each([
     [
       "an unknown adapter",
@@ -69,6 +74,11 @@ describe("invalid settings", () => {
       "retention without MQTT 5",
       `${MIN}devices:\n  '0x00124b0001020304':\n    friendly_name: a\n    retention: 60\n`,
       "devices.0x00124b0001020304.retention: needs mqtt.version 5 (mqtt.version is 4)",
+    ],
+    [
+      "a device availability timeout of zero",
+      `${MIN}devices:\n  '0x00124b0001020304':\n    friendly_name: a\n    availability:\n      timeout: 0\n`,
+      'devices.0x00124b0001020304.availability: must be true or false or a mapping (got {"timeout":0})',
     ],
     [
       "a bad icon",
