@@ -23,6 +23,8 @@ interface Tracked {
   timer: ReturnType<typeof setTimeout> | undefined;
   failures: number;
   pinging: boolean;
+  /** the timeout its timer was set with: an options change that alters it checks the device again */
+  timeoutMs?: number;
 }
 
 /**
@@ -30,8 +32,8 @@ interface Tracked {
  * availability enabled (`availability.enabled`, or a device's own `availability: true | {timeout}`; a device's
  * `availability: false` or `disabled: true` turns it off), and for every group with such members (online when any
  * member is). Mains-powered devices and routers are pinged (a genBasic read, without route recovery) when nothing
- * was heard from them for `availability.active.timeout` minutes (a device's own `timeout` wins); battery devices
- * go offline when nothing was heard for `availability.passive.timeout` minutes. herdsman's `lastSeen` tells when a
+ * was heard from them for `availability.active.timeout` minutes; battery devices go offline when nothing was heard
+ * for `availability.passive.timeout` minutes; a device's own `timeout` wins for both. herdsman's `lastSeen` tells when a
  * device was last heard; any message puts it back online at once.
  */
 export class Availability implements Feature {
@@ -81,7 +83,12 @@ export class Availability implements Feature {
     for (const d of this.ctx.zigbee.devices()) {
       if (!this.enabledFor(d)) continue;
       wanted.add(d.ieee);
-      if (this.tracked.has(d.ieee)) continue;
+      const known = this.tracked.get(d.ieee);
+      if (known) {
+        if (known.timeoutMs !== undefined && known.timeoutMs !== this.timeoutMs(d) && !known.pinging)
+          void this.check(known);
+        continue;
+      }
       const t: Tracked = {
         ieee: d.ieee,
         name: d.name,
@@ -117,10 +124,10 @@ export class Availability implements Feature {
 
   private timeoutMs(d: BridgeDevice): number {
     const s = this.settings;
-    if (!this.isActive(d)) return s.passive.timeout * this.minuteMs;
+    // a device's own timeout wins for battery devices too (as zigbee2mqtt: seen on the compat oracle)
     const own = d.options.availability;
-    const minutes = typeof own === "object" && own?.timeout !== undefined ? own.timeout : s.active.timeout;
-    return minutes * this.minuteMs;
+    if (typeof own === "object" && own?.timeout !== undefined) return own.timeout * this.minuteMs;
+    return (this.isActive(d) ? s.active.timeout : s.passive.timeout) * this.minuteMs;
   }
 
   /** Decides the device's state from when it was last heard, pinging an active device that has been quiet. */
@@ -130,6 +137,7 @@ export class Availability implements Feature {
     const d = this.ctx.zigbee.device(t.ieee);
     if (!d || this.stopped) return;
     const timeout = this.timeoutMs(d);
+    t.timeoutMs = timeout;
     const quiet = Date.now() - (d.zh.lastSeen ?? 0);
     if (quiet < timeout) {
       this.set(t, "online");

@@ -95,6 +95,25 @@ describe("availability", () => {
     expect(renamed.payload).toBe(ONLINE);
   });
 
+  it("a battery sensor's own availability timeout wins over the passive one (1500 min); a report brings it back", async () => {
+    const sensor = bridge.simulator.device("sensor").description.ieee;
+    const since = mqtt.mark();
+    const rsp = await request(mqtt, "device/options", { id: sensor, options: { availability: { timeout: 1 } } });
+    expect(rsp.status).toBe("ok");
+    await mqtt.waitForMessage((m) => m.topic === topic(sensor) && m.payload === OFFLINE, { since, timeoutMs: 10_000 });
+    const back = mqtt.mark();
+    await bridge.simulator.generateReports({
+      devices: ["sensor"],
+      cluster: "msTemperatureMeasurement",
+      attribute: "measuredValue",
+      count: 1,
+    });
+    await mqtt.waitForMessage((m) => m.topic === topic(sensor) && m.payload === ONLINE, {
+      since: back,
+      timeoutMs: 10_000,
+    });
+  });
+
   it("availability: false on a device clears its retained availability", async () => {
     const sensor = bridge.simulator.device("sensor").description.ieee;
     const since = mqtt.mark();
