@@ -115,13 +115,17 @@ async function measuredStart(dir, watch, withHook) {
   let loaded;
   if (withHook) {
     child.kill("SIGUSR2");
-    await waitFor(() => {
-      try {
-        return statSync(out).size > 0;
-      } catch {
-        return false;
-      }
-    }, 10_000, "the module list");
+    await waitFor(
+      () => {
+        try {
+          return statSync(out).size > 0;
+        } catch {
+          return false;
+        }
+      },
+      10_000,
+      "the module list",
+    );
     await new Promise((r) => setTimeout(r, 100));
     loaded = JSON.parse(readFileSync(out, "utf8"));
   }
@@ -148,9 +152,7 @@ function groupOf(url) {
 }
 
 const short = (url) =>
-  url
-    ? url.replace(/^file:\/\/.*\/node_modules\//, "").replace(/^file:\/\/.*\/(dist|scripts)\//, "$1/")
-    : "(entry)";
+  url ? url.replace(/^file:\/\/.*\/node_modules\//, "").replace(/^file:\/\/.*\/(dist|scripts)\//, "$1/") : "(entry)";
 
 function summarise(loaded) {
   const groups = new Map();
@@ -214,7 +216,11 @@ async function measure(config, brokerUrl) {
   const hooked = await measuredStart(dir, watch, true);
   await watch.client.endAsync();
   await sim?.stop();
-  if (opt.modules) writeFileSync(`${opt.modules}.${config}.txt`, hooked.loaded.modules.map((m) => `${short(m[0])} <- ${short(m[1])}`).join("\n"));
+  if (opt.modules)
+    writeFileSync(
+      `${opt.modules}.${config}.txt`,
+      hooked.loaded.modules.map((m) => `${short(m[0])} <- ${short(m[1])}`).join("\n"),
+    );
   const groups = summarise(hooked.loaded);
   if (opt.costs) for (const g of groups) if (g.group !== "(node builtins)") Object.assign(g, importCost(g.entry));
   return {
@@ -241,13 +247,17 @@ try {
     const r = await measure(c, broker.url);
     results.push(r);
     const mb = (x) => (x / 1048576).toFixed(1);
-    say(`\n== ${c} (${r.devices} devices): RSS idle ${r.samples.map((s) => s.rssMb).join(", ")} MB; online in ${r.samples.map((s) => s.startMs).join(", ")} ms`);
+    say(
+      `\n== ${c} (${r.devices} devices): RSS idle ${r.samples.map((s) => s.rssMb).join(", ")} MB; online in ${r.samples.map((s) => s.startMs).join(", ")} ms`,
+    );
     say(
       `   hooked run: RSS ${r.hooked.rssMb} MB, heap used ${mb(r.hooked.heap.used)} of ${mb(r.hooked.heap.total)} MB, external ${mb(r.hooked.memory.external)} MB; ${r.moduleCount} modules`,
     );
     const spaces = Object.entries(r.hooked.spaces).filter(([, v]) => v.size > 512 * 1024);
     say(`   heap spaces (used/size MB): ${spaces.map(([k, v]) => `${k} ${mb(v.used)}/${mb(v.size)}`).join(", ")}`);
-    say(`   ${"package".padEnd(36)} ${"mods".padStart(5)} ${"KB src".padStart(7)}${opt.costs ? "  alone: RSS MB heap MB" : ""}  loaded by`);
+    say(
+      `   ${"package".padEnd(36)} ${"mods".padStart(5)} ${"KB src".padStart(7)}${opt.costs ? "  alone: RSS MB heap MB" : ""}  loaded by`,
+    );
     for (const g of r.groups) {
       const cost = opt.costs ? `  ${String(g.rssMb ?? "-").padStart(12)} ${String(g.heapMb ?? "-").padStart(7)}` : "";
       say(
