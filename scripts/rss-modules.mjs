@@ -10,7 +10,7 @@
 // imported it), and the on-disk bytes of what was loaded; --modules writes every module (and its importer) to a file. --costs adds, per package, the RSS and heap its entry
 // module costs imported alone in a fresh process (with what it imports; so the numbers overlap).
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -216,6 +216,7 @@ async function measure(config, brokerUrl) {
   const hooked = await measuredStart(dir, watch, true);
   await watch.client.endAsync();
   await sim?.stop();
+  rmSync(dir, { recursive: true, force: true });
   if (opt.modules)
     writeFileSync(
       `${opt.modules}.${config}.txt`,

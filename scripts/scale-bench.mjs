@@ -16,7 +16,7 @@
 // --profile: the last restart (the one the storm hits) runs with --cpu-prof into <dir>.
 // CPU figures on a shared machine vary by up to half between runs.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -179,6 +179,7 @@ try {
   await watch.endAsync();
   await sim.stop();
   await broker.stop();
+  rmSync(dir, { recursive: true, force: true });
 }
 if (opt.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 process.exit(0);
