@@ -21,6 +21,7 @@ import { StateCache } from "./state/stateCache.js";
 import { errorMessage } from "./util/errors.js";
 import { routeLibraryLogs } from "./util/libraryLogs.js";
 import type { BridgeLogger } from "./util/logger.js";
+import { MemoryTrim } from "./util/memoryTrim.js";
 import { VIRTUAL_PREFIX } from "./zigbee/serialTarget.js";
 import { Zigbee } from "./zigbee/zigbee.js";
 
@@ -42,6 +43,7 @@ export class Controller {
   private stopping = false;
   private unfollowSettings: (() => void) | undefined;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private memoryTrim: MemoryTrim | undefined;
   configure: Configure | undefined;
   /** called for bridge/request/restart; main.ts restarts the process-level bridge */
   onRestart: (() => void) | undefined;
@@ -152,6 +154,8 @@ export class Controller {
     this.features.push(bridgeLogging);
     bridgeLogging.start();
     this.logger.info(`zigmqtt started in ${Math.round(performance.now() - t0)} ms`, NS);
+    this.memoryTrim = new MemoryTrim(this.logger);
+    this.memoryTrim.start();
   }
 
   /**
@@ -220,6 +224,7 @@ export class Controller {
       this.logger.info(`Stopping zigmqtt (${parts.join(", ")})`);
     }
     clearTimeout(this.restartTimer);
+    this.memoryTrim?.stop();
     this.bus.off(this);
     this.unfollowSettings?.();
     for (const f of [...this.features].reverse()) {

@@ -7,7 +7,6 @@ import { ExternalJs } from "./external/externalJs.js";
 import { groupRequests } from "./groups/groupRequests.js";
 import { GroupState } from "./groups/groupState.js";
 import { Health } from "./health.js";
-import { HomeAssistant } from "./homeassistant/homeAssistant.js";
 import { networkRequests } from "./network/networkRequests.js";
 import { otaRequests } from "./ota/otaRequests.js";
 import { OtaUpdates } from "./ota/otaUpdates.js";
@@ -25,9 +24,12 @@ export async function createFeatures(
   const features: Feature[] = [externalJs];
   features.push(new Availability(ctx), new Health(ctx, deps.mqttStats));
   features.push(new GroupState(ctx, deps.publisher));
-  if (ctx.settings.get().homeassistant.enabled) features.push(new HomeAssistant(ctx, deps));
+  // Home Assistant discovery and the web UI (HTTP server, WebSocket API, WindFront) are loaded only when enabled
+  if (ctx.settings.get().homeassistant.enabled) {
+    const { HomeAssistant } = await import("./homeassistant/homeAssistant.js");
+    features.push(new HomeAssistant(ctx, deps));
+  }
   if (ctx.settings.get().frontend.enabled) {
-    // the web UI (HTTP server, WebSocket API) is loaded only when enabled
     const { Frontend } = await import("./frontend/frontend.js");
     features.push(new Frontend(ctx, deps));
   }

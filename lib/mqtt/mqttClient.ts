@@ -347,6 +347,10 @@ export class MqttClient {
       }
     });
     client.on("connect", (connack: IConnackPacket) => {
+      // mqtt.js waits for 'drain' with one listener per packet written into a full socket buffer, and caps the
+      // socket at 1000 listeners when it sends CONNECT: a start with a thousand devices (a state and an availability
+      // message each) passed Node's leak warning although each listener goes once the buffer drains
+      client.stream?.setMaxListeners?.(0);
       const first = !this.everConnected;
       this.checkResumedSession(connack.sessionPresent);
       this.cleanSessionLogged = false;

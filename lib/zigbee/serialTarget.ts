@@ -2,11 +2,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { SerialSettings } from "../settings/types.js";
 import type { CoordinatorProtocol } from "../simulator/frontEnd.js";
-import { Simulator } from "../simulator/simulator.js";
-import { socatAvailable } from "../simulator/transport/ptyBridge.js";
+import type { Simulator } from "../simulator/simulator.js";
 import { BridgeError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
-import { describePorts, discoverAdapter } from "./adapterDiscovery.js";
 
 const NS = "z2m:zigbee";
 export const VIRTUAL_PREFIX = "virtual://";
@@ -41,6 +39,8 @@ function virtualAdapter(adapter: string | undefined): CoordinatorProtocol {
 /**
  * Where the coordinator is: a configured port, the built-in virtual coordinator (`virtual://<scenario>`, files under
  * `<data>/virtual/` so a later switch to a real stick starts clean), or a USB stick found by its ids.
+ * The simulator and the USB discovery (serialport's listing) are imported only on the path that uses them: a bridge
+ * on a configured stick loads neither (scripts/rss-modules.mjs shows what a run loads).
  */
 export async function resolveSerialTarget(
   serial: SerialSettings,
@@ -51,6 +51,10 @@ export async function resolveSerialTarget(
   if (port?.startsWith(VIRTUAL_PREFIX)) {
     const scenario = port.slice(VIRTUAL_PREFIX.length) || "demo";
     const adapter = virtualAdapter(serial.adapter);
+    const [{ Simulator }, { socatAvailable }] = await Promise.all([
+      import("../simulator/simulator.js"),
+      import("../simulator/transport/ptyBridge.js"),
+    ]);
     // a virtual ConBee is a serial port, as a real one is: a pty through socat (on TCP, herdsman's deconz driver
     // needs the close handler guard of deconzDriver.ts)
     const serialPty = adapter === "deconz" && socatAvailable();
@@ -82,6 +86,7 @@ export async function resolveSerialTarget(
     };
   }
   if (port) return { path: port, adapter: serial.adapter, description: port };
+  const { describePorts, discoverAdapter } = await import("./adapterDiscovery.js");
   const { chosen, ports, error } = await discoverAdapter({ adapter: serial.adapter });
   if (!chosen) {
     const listing = error ?? `serial ports found: ${describePorts(ports)}`;

@@ -15,6 +15,7 @@ import { resolveSerialTarget, type SerialTarget, type VirtualCoordinator } from 
 const NS = "z2m:zigbee";
 /** while a start is being abandoned, its adapter connection is closed again this often until the start has ended */
 const CLOSE_RETRY_MS = 200;
+const DIGITS = /^\d+$/;
 
 export interface ZigbeeSettingsSource extends DeviceOptionsSource, GroupOptionsSource {
   get(): Readonly<Settings>;
@@ -32,6 +33,8 @@ export class Zigbee {
   private herdsman: Controller | undefined;
   private readonly deviceByIeee = new Map<string, BridgeDevice>();
   private readonly groupById = new Map<number, BridgeGroup>();
+  /** friendly name → entity, built on the first lookup after a device, group or settings change */
+  private names: { settings: Readonly<Settings>; byName: Map<string, Entity> } | undefined;
   private target: SerialTarget | undefined;
   private permitJoinEndMs: number | undefined;
   private adapterDown = false;
@@ -145,6 +148,7 @@ export class Zigbee {
     this.logger.info(`Zigbee network ${result} on ${target.description}`, NS);
     for (const d of herdsman.getDevicesIterator()) this.track(d);
     this.groupById.clear();
+    this.names = undefined;
     for (const g of herdsman.getGroups()) this.groupById.set(g.groupID, new BridgeGroup(g, this.settings));
     this.settings.ensureDevices(this.devices().map((d) => d.ieee));
     for (const d of this.deviceByIeee.values()) await d.resolveDefinition();
@@ -284,6 +288,7 @@ export class Zigbee {
       const name = d?.name ?? e.ieeeAddr;
       this.logger.info(`Device '${name}' left the network`, NS);
       this.deviceByIeee.delete(e.ieeeAddr);
+      this.names = undefined;
       this.bus.emit("deviceLeave", { ieee: e.ieeeAddr, name });
       this.bus.emit("devicesChanged", {});
     });
@@ -313,6 +318,7 @@ export class Zigbee {
     if (!bd || bd.zh !== d) {
       bd = new BridgeDevice(d, this.settings);
       this.deviceByIeee.set(d.ieeeAddr, bd);
+      this.names = undefined;
     }
     return bd;
   }
@@ -347,11 +353,13 @@ export class Zigbee {
   trackGroup(g: Group): BridgeGroup {
     const bg = new BridgeGroup(g, this.settings);
     this.groupById.set(g.groupID, bg);
+    this.names = undefined;
     return bg;
   }
 
   untrackGroup(id: number): void {
     this.groupById.delete(id);
+    this.names = undefined;
   }
 
   /**
@@ -373,16 +381,31 @@ export class Zigbee {
   /** Forgets a device removed from herdsman's database (herdsman emits no leave for a device it already deleted). */
   untrackDevice(ieee: string): void {
     this.deviceByIeee.delete(ieee);
+    this.names = undefined;
   }
 
-  /** A device or group by friendly name, IEEE address or group id. */
+  /**
+   * A device or group by IEEE address, friendly name (a device's before a group's) or group id. O(1): every MQTT
+   * command resolves its entity, and a network can have a thousand devices.
+   */
   resolveEntity(key: string): Entity | undefined {
     const byIeee = this.deviceByIeee.get(key.toLowerCase());
     if (byIeee && !byIeee.isCoordinator) return byIeee;
-    for (const d of this.deviceByIeee.values()) if (!d.isCoordinator && d.name === key) return d;
-    for (const g of this.groupById.values()) if (g.name === key) return g;
-    if (/^\d+$/.test(key)) return this.groupById.get(Number(key));
+    const byName = this.nameIndex().get(key);
+    if (byName) return byName;
+    if (DIGITS.test(key)) return this.groupById.get(Number(key));
     return undefined;
+  }
+
+  /** The name index, rebuilt when the settings (the names' source) or the devices and groups changed. */
+  private nameIndex(): Map<string, Entity> {
+    const settings = this.settings.get();
+    if (this.names?.settings === settings) return this.names.byName;
+    const byName = new Map<string, Entity>();
+    for (const d of this.deviceByIeee.values()) if (!d.isCoordinator && !byName.has(d.name)) byName.set(d.name, d);
+    for (const g of this.groupById.values()) if (!byName.has(g.name)) byName.set(g.name, g);
+    this.names = { settings, byName };
+    return byName;
   }
 
   // ---- network ------------------------------------------------------------------------------------------------

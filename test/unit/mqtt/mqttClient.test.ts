@@ -303,4 +303,23 @@ describe("MqttClient", () => {
       rmSync(join(tmpdir(), `${world.base}_quiet`), { recursive: true, force: true });
     }
   });
+
+  it("a burst of publishes beyond the socket's buffer (a start with 1,000 devices) raises no listener-leak warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    try {
+      const bridge = world.bridge();
+      await bridge.connect();
+      const payload = "x".repeat(2048);
+      // mqtt.js adds one 'drain' listener per packet written into a full socket buffer
+      await Promise.all(Array.from({ length: 3000 }, (_, i) => bridge.publish(`${world.base}/burst/${i}`, payload)));
+      expect(bridge.stats.published).toBe(3000);
+      // Node emits the warning on the next tick after the listener that passed the limit
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
 });
