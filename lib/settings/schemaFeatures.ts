@@ -157,9 +157,10 @@ export const healthSchema: JsonSchema = {
   },
 };
 
-const colors = (keys: string[]): JsonSchema => ({
+/** Colours by key, with zigbee2mqtt's defaults. */
+const colors = (defaults: Record<string, string>): JsonSchema => ({
   type: "object",
-  properties: Object.fromEntries(keys.map((k) => [k, { type: "string" }])),
+  properties: Object.fromEntries(Object.entries(defaults).map(([k, d]) => [k, { type: "string", default: d }])),
 });
 
 export const mapOptionsSchema: JsonSchema = {
@@ -172,9 +173,9 @@ export const mapOptionsSchema: JsonSchema = {
         colors: {
           type: "object",
           properties: {
-            fill: colors(["enddevice", "coordinator", "router"]),
-            font: colors(["enddevice", "coordinator", "router"]),
-            line: colors(["active", "inactive"]),
+            fill: colors({ enddevice: "#fff8ce", coordinator: "#e04e5d", router: "#4ea3e0" }),
+            font: colors({ enddevice: "#000000", coordinator: "#ffffff", router: "#ffffff" }),
+            line: colors({ active: "#009900", inactive: "#994444" }),
           },
         },
       },

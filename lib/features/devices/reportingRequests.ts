@@ -61,7 +61,7 @@ export function reportingRequests(ctx: BridgeContext): RequestModule {
       );
     });
     ctx.logger.info(`${what}: ${minimum}–${maximum} s, change ${String(change ?? "default")}`, NS);
-    ctx.bus.emit("devicesChanged", {});
+    ctx.bus.emit("devicesChanged", { listOnly: true });
     return {
       id,
       endpoint: p.endpoint,

@@ -33,6 +33,8 @@ export function groupMemberRequests(ctx: BridgeContext): RequestModule {
       );
       ctx.logger.info(`Added '${device.name}' (endpoint ${endpoint.ID}) to group '${group.name}'`, NS);
       ctx.bus.emit("groupsChanged", {});
+      // zigbee2mqtt republishes the device list (and bridge/info, bridge/definitions) too
+      ctx.bus.emit("devicesChanged", {});
       return { device: deviceKey, group: groupKey, endpoint: endpointKey };
     },
 
@@ -49,6 +51,8 @@ export function groupMemberRequests(ctx: BridgeContext): RequestModule {
       );
       ctx.logger.info(`Removed '${device.name}' (endpoint ${endpoint.ID}) from group '${group.name}'`, NS);
       ctx.bus.emit("groupsChanged", {});
+      // zigbee2mqtt republishes the device list (and bridge/info, bridge/definitions) too
+      ctx.bus.emit("devicesChanged", {});
       return { device: deviceKey, group: groupKey, endpoint: endpointKey };
     },
 
@@ -63,6 +67,8 @@ export function groupMemberRequests(ctx: BridgeContext): RequestModule {
       );
       ctx.logger.info(`Removed '${device.name}' (endpoint ${endpoint.ID}) from all groups`, NS);
       ctx.bus.emit("groupsChanged", {});
+      // zigbee2mqtt republishes the device list (and bridge/info, bridge/definitions) too
+      ctx.bus.emit("devicesChanged", {});
       return { device: deviceKey, endpoint: endpointLabel(p) };
     },
   };

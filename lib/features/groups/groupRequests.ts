@@ -110,7 +110,8 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
         throw new BridgeError("INVALID_PAYLOAD", "Use bridge/request/group/rename to change a group's friendly_name");
       }
       const result = settingsChange(() => ctx.settings.setGroupOptions(group.id, options));
-      changed();
+      // bridge/groups has no options: only bridge/info (its config) changes
+      ctx.bus.emit("groupsChanged", { optionsOnly: true });
       // as zigbee2mqtt: the options without the group's identity (friendly_name, ID, devices)
       const bare = (o: Record<string, unknown>) => {
         const { friendly_name: _n, ID: _i, devices: _d, ...rest } = o;
