@@ -6,6 +6,7 @@ import { deviceRequests } from "./devices/deviceRequests.js";
 import { groupRequests } from "./groups/groupRequests.js";
 import { GroupState } from "./groups/groupState.js";
 import { Health } from "./health.js";
+import { EndpointStates } from "./homeassistant/endpointStates.js";
 import { HomeAssistant } from "./homeassistant/homeAssistant.js";
 import { networkRequests } from "./network/networkRequests.js";
 import { otaRequests } from "./ota/otaRequests.js";
@@ -22,7 +23,7 @@ export async function createFeatures(
   const features: Feature[] = [];
   features.push(new Availability(ctx), new Health(ctx, deps.mqttStats));
   features.push(new GroupState(ctx, deps.publisher));
-  if (ctx.settings.get().homeassistant.enabled) features.push(new HomeAssistant(ctx, deps));
+  if (ctx.settings.get().homeassistant.enabled) features.push(new HomeAssistant(ctx, deps), new EndpointStates(ctx));
   if (ctx.settings.get().frontend.enabled) {
     // the web UI (HTTP server, WebSocket API) is loaded only when enabled
     const { Frontend } = await import("./frontend/frontend.js");
