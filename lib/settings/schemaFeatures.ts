@@ -3,6 +3,7 @@ import { RR } from "./schemaConnection.js";
 
 export const homeassistantSchema: JsonSchema = {
   type: "object",
+  required: [],
   title: "Home Assistant integration",
   properties: {
     enabled: { type: "boolean", title: "Enabled", description: "Publish MQTT discovery", default: false, ...RR },
@@ -31,6 +32,7 @@ const activeAvailabilityProperties: Record<string, JsonSchema> = {
 
 export const availabilitySchema: JsonSchema = {
   type: "object",
+  required: [],
   title: "Availability",
   properties: {
     enabled: { type: "boolean", title: "Enabled", default: false, ...RR },
@@ -63,6 +65,7 @@ export const deviceAvailabilitySchema: JsonSchema = {
 
 export const frontendSchema: JsonSchema = {
   type: "object",
+  required: [],
   title: "Frontend",
   properties: {
     enabled: { type: "boolean", title: "Enabled", default: false, ...RR },
@@ -80,13 +83,13 @@ export const frontendSchema: JsonSchema = {
       description: "An IP address, or a unix socket path starting with /",
       ...RR,
     },
-    base_url: { type: "string", pattern: "^/", title: "Base URL", default: "/", ...RR },
+    base_url: { type: "string", pattern: "^\\/.*", title: "Base URL", default: "/", ...RR },
     auth_token: { type: ["string", "null"], title: "Auth token", description: "Supports !secret.", ...RR },
     url: { type: ["string", "null"], title: "External URL", ...RR },
     ssl_cert: { type: ["string", "null"], title: "TLS certificate file", ...RR },
     ssl_key: { type: ["string", "null"], title: "TLS key file", ...RR },
     notification_filter: { type: "array", items: { type: "string" }, title: "Notification filter (regexes)" },
-    disable_ui_serving: { type: "boolean", title: "Serve only the WebSocket API", ...RR },
+    disable_ui_serving: { type: ["boolean", "null"], title: "Serve only the WebSocket API", ...RR },
   },
 };
 
@@ -150,6 +153,7 @@ export const otaSchema: JsonSchema = {
 
 export const healthSchema: JsonSchema = {
   type: "object",
+  required: [],
   title: "Health",
   properties: {
     interval: { type: "number", minimum: 1, title: "Interval (minutes)", default: 10, ...RR },
