@@ -120,7 +120,7 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
       return { id: key, from: bare(result.from), to: bare(result.to), restart_required: result.restartRequired };
     },
 
-    ...groupMemberRequests(ctx),
+    ...groupMemberRequests(ctx, (ieee) => deps.configure.schedule(ieee, true)),
   };
 }
 
