@@ -14,8 +14,8 @@ const REPUBLISH_DELAY_MS = 50;
 /**
  * The bridge's own retained publications (`bridge/info`, `bridge/devices`, `bridge/groups`, `bridge/definitions`,
  * `bridge/converters`, `bridge/extensions`),
- * `bridge/event` for Zigbee events, and `bridge/logging`. Republishing is coalesced: a burst of joins publishes
- * `bridge/devices` once.
+ * `bridge/event` for Zigbee events, and `bridge/logging`. Republishing is throttled: a burst of joins publishes
+ * `bridge/devices` at once and then once more, not once per join.
  */
 export class BridgePublications implements Feature {
   private pending = new Set<"info" | "devices" | "groups" | "definitions">();
@@ -45,7 +45,10 @@ export class BridgePublications implements Feature {
     bus.on("devicesChanged", this, (e) =>
       e.listOnly ? this.schedule("devices") : this.schedule("devices", "info", "definitions"),
     );
-    bus.on("entityRenamed", this, (e) => this.schedule(e.kind === "device" ? "devices" : "groups", "info"));
+    // a renamed group's bridge/groups follows from groupsChanged
+    bus.on("entityRenamed", this, (e) =>
+      e.kind === "device" ? this.schedule("devices", "info") : this.schedule("info"),
+    );
     bus.on("entityRemoved", this, (e) => {
       if (e.kind === "device") this.schedule("devices", "definitions");
     });
@@ -86,26 +89,41 @@ export class BridgePublications implements Feature {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /**
+   * Publishes what changed now (as zigbee2mqtt does after each change), then at most once per REPUBLISH_DELAY_MS
+   * while changes keep coming: a burst of joins publishes bridge/devices twice, not once per join.
+   */
   schedule(...what: Array<"info" | "devices" | "groups" | "definitions">): void {
     for (const w of what) this.pending.add(w);
     if (this.timer) return;
+    this.flush();
+    this.window();
+  }
+
+  private window(): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      const todo = [...this.pending];
-      this.pending.clear();
-      for (const w of todo) {
-        const run = {
-          info: this.publishInfo,
-          devices: this.publishDevices,
-          groups: this.publishGroups,
-          definitions: this.publishDefinitions,
-        }[w];
-        void run
-          .call(this)
-          .catch((e: unknown) => this.ctx.logger.error(`Cannot publish bridge/${w}: ${errorMessage(e)}`, NS));
-      }
+      if (this.pending.size === 0) return;
+      this.flush();
+      this.window();
     }, REPUBLISH_DELAY_MS);
     this.timer.unref();
+  }
+
+  private flush(): void {
+    const todo = [...this.pending];
+    this.pending.clear();
+    for (const w of todo) {
+      const run = {
+        info: this.publishInfo,
+        devices: this.publishDevices,
+        groups: this.publishGroups,
+        definitions: this.publishDefinitions,
+      }[w];
+      void run
+        .call(this)
+        .catch((e: unknown) => this.ctx.logger.error(`Cannot publish bridge/${w}: ${errorMessage(e)}`, NS));
+    }
   }
 
   private retained(topic: string, payload: unknown): Promise<void> {
