@@ -89,8 +89,11 @@ export function bindRequests(ctx: BridgeContext, reconfigure: (ieee: string) => 
       `${verb === "bind" ? "Bound" : "Unbound"} ${succeeded.join(", ")} of '${device.name}' to '${target.name}'`,
       NS,
     );
-    if (verb === "bind") await setUpTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
-    else if (!skipDisableReporting) {
+    if (verb === "bind") {
+      await setUpTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
+      // the target's bindings and reportings changed (the full republish follows below), as zigbee2mqtt
+      ctx.bus.emit("devicesChanged", { listOnly: true });
+    } else if (!skipDisableReporting) {
       for (const ieee of await disableTargetReporting(ctx.zigbee, ctx.logger, target, succeeded)) reconfigure(ieee);
     }
     trackDefaultBindGroup(ctx, target);

@@ -117,6 +117,8 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
         throw new BridgeError("INVALID_PAYLOAD", "Use bridge/request/device/rename to change a device's friendly_name");
       }
       const result = settingsChange(() => ctx.settings.setDeviceOptions(device.ieee, options));
+      // its config changed: bridge/info at once, as zigbee2mqtt (the device list follows below)
+      deps.publications.schedule("info");
       // exposes may depend on the options
       device.invalidate();
       await device.resolveDefinition();

@@ -91,6 +91,8 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
       const from = group.name;
       if (to !== from) {
         settingsChange(() => ctx.settings.renameGroup(group.id, to));
+        // its config changed: bridge/info at once, as zigbee2mqtt (again with the rename below)
+        deps.publications.schedule("info");
         const state = ctx.state.get(String(group.id));
         await clearRetained(from, state);
         if (Object.keys(state).length > 0) await deps.publisher.publish(group, {});

@@ -84,12 +84,30 @@ describe("bridge republishing, as zigbee2mqtt", () => {
     const since = world.mqtt.mark();
     const r = await request(world.mqtt, "group/options", { id: "opts", options: { transition: 1 } });
     expect(r).toMatchObject({ status: "ok" });
-    const info = json((await published("bridge/info", since)).payload) as Info;
-    expect((info.config.groups as Record<string, { transition?: number }>)["33"]?.transition).toBe(1);
+    const transition = (payload: string) =>
+      ((json(payload) as Info).config.groups as Record<string, { transition?: number }>)["33"]?.transition;
+    // (an earlier test's device may still be configured again meanwhile, republishing bridge/info before this one)
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/bridge/info` && transition(m.payload) === 1, {
+      since,
+      timeoutMs: 5000,
+    });
     // the next bridge/groups is the one of the next group change: the options published none
     await request(world.mqtt, "group/add", { friendly_name: "opts_after", id: 34 });
     const groups = JSON.parse((await published("bridge/groups", since)).payload) as Array<{ id: number }>;
     expect(groups.map((g) => g.id)).toContain(34);
+  });
+
+  it("device options republish bridge/info (with them), bridge/devices and bridge/definitions", async () => {
+    const since = world.mqtt.mark();
+    const r = await request(world.mqtt, "device/options", { id: lamp, options: { transition: 2 } });
+    expect(r).toMatchObject({ status: "ok", data: { to: { transition: 2 } } });
+    const transition = (payload: string) =>
+      ((json(payload) as Info).config.devices as Record<string, { transition?: number }>)[lamp]?.transition;
+    await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/bridge/info` && transition(m.payload) === 2, {
+      since,
+      timeoutMs: 5000,
+    });
+    for (const topic of ["bridge/devices", "bridge/definitions"]) await published(topic, since);
   });
 
   it("a device's state carries the link quality of its last message, from the first publish", async () => {
