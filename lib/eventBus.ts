@@ -10,13 +10,24 @@ export interface BridgeEvents {
   deviceAnnounce: { ieee: string };
   deviceNetworkAddressChanged: { ieee: string };
   permitJoinChanged: { permitted: boolean; time?: number };
-  /** device list or a device's data changed: bridge/devices must be republished */
-  devicesChanged: Record<string, never>;
-  groupsChanged: Record<string, never>;
+  /**
+   * device list or a device's data changed: bridge/devices must be republished. `listOnly` (a join, an interview, a
+   * new network address, a reporting change): only bridge/devices, as zigbee2mqtt; else (configure, options,
+   * bindings, group membership) bridge/info and bridge/definitions with it.
+   */
+  devicesChanged: { listOnly?: boolean };
+  /** groups or their options changed; `optionsOnly`: bridge/groups (which has no options) is unchanged */
+  groupsChanged: { optionsOnly?: boolean };
   entityRenamed: { kind: "device" | "group"; id: string; from: string; to: string };
   entityRemoved: { kind: "device" | "group"; id: string; name: string };
   /** a state was published for an entity */
-  statePublished: { key: string; name: string; state: Record<string, unknown> };
+  statePublished: {
+    key: string;
+    name: string;
+    state: Record<string, unknown>;
+    /** what was published for (before the merge with the cached state) */
+    update: Readonly<Record<string, unknown>>;
+  };
   mqttConnected: { sessionPresent: boolean };
   adapterDisconnected: Record<string, never>;
   adapterReconnected: Record<string, never>;

@@ -95,6 +95,9 @@ export class EntityPublisher {
     for (const listener of this.updateListeners) listener(key, update);
     const payload: EntityState = { ...update };
     if ("ieee" in entity) {
+      // the link quality of the device's last message (zigbee-herdsman keeps it), as zigbee2mqtt adds it
+      const lqi = entity.zh.linkquality;
+      if (payload.linkquality === undefined && lqi !== undefined) payload.linkquality = lqi;
       const lastSeen = s.advanced.last_seen;
       const seen = entity.zh.lastSeen;
       if (lastSeen && lastSeen !== "disable" && seen) {
@@ -135,7 +138,7 @@ export class EntityPublisher {
       this.ctx.logger.error(`Failed to publish the state of '${name}': ${errorMessage(e)}`, NS);
       return;
     }
-    this.ctx.bus.emit("statePublished", { key, name, state: message });
+    this.ctx.bus.emit("statePublished", { key, name, state: message, update });
   }
 }
 

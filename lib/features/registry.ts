@@ -26,8 +26,11 @@ export async function createFeatures(
   features.push(new GroupState(ctx, deps.publisher));
   // Home Assistant discovery and the web UI (HTTP server, WebSocket API, WindFront) are loaded only when enabled
   if (ctx.settings.get().homeassistant.enabled) {
-    const { HomeAssistant } = await import("./homeassistant/homeAssistant.js");
-    features.push(new HomeAssistant(ctx, deps));
+    const [{ HomeAssistant }, { EndpointStates }] = await Promise.all([
+      import("./homeassistant/homeAssistant.js"),
+      import("./homeassistant/endpointStates.js"),
+    ]);
+    features.push(new HomeAssistant(ctx, deps), new EndpointStates(ctx));
   }
   if (ctx.settings.get().frontend.enabled) {
     const { Frontend } = await import("./frontend/frontend.js");

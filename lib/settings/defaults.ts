@@ -4,6 +4,8 @@ import { isPlainObject, type PlainObject } from "./plainObjects.js";
 import { settingsSchema } from "./schema.js";
 
 function collectDefaults(schema: JsonSchema): unknown {
+  // a null default (adapter_delay) means "not set": no value
+  if (schema.default === null) return undefined;
   if (schema.default !== undefined) return structuredClone(schema.default);
   if (!schema.properties) return undefined;
   const out: PlainObject = {};

@@ -50,6 +50,7 @@ export const advancedSchema: JsonSchema = {
       type: "object",
       title: "Log levels per namespace",
       additionalProperties: { type: "string", enum: [...logLevels] },
+      propertyNames: { pattern: "^(z2m|zhc|zh)(:[a-z0-9]{1,})*$" },
       default: {},
       examples: [{ "zh:ember": "debug" }],
     },
@@ -125,6 +126,7 @@ export const advancedSchema: JsonSchema = {
       maximum: 64,
       title: "Adapter concurrency",
       description: "Requests in flight to the adapter at once",
+      default: null,
       ...RR,
     },
     adapter_delay: {
@@ -133,6 +135,7 @@ export const advancedSchema: JsonSchema = {
       maximum: 1000,
       title: "Adapter delay",
       description: "Milliseconds between requests to the adapter",
+      default: null,
       ...RR,
     },
     transmit_power: {
@@ -155,7 +158,7 @@ export const advancedSchema: JsonSchema = {
     elapsed: { type: "boolean", title: "elapsed", description: "Add ms since the previous message", default: false },
     output: {
       type: "string",
-      enum: ["json", "attribute", "attribute_and_json"],
+      enum: ["attribute_and_json", "attribute", "json"],
       title: "MQTT output type",
       default: "json",
     },

@@ -13,6 +13,16 @@ const regexList = (title: string, description: string): JsonSchema => ({
   description,
 });
 
+/** `homeassistant` of a device or group: its name in Home Assistant, and per-entity discovery overrides. */
+const homeassistantOverrides = (kind: string): JsonSchema => ({
+  type: ["object", "null"],
+  title: "Home Assistant overrides",
+  description: "Per-entity discovery overrides keyed by object_id; null hides the entity from discovery",
+  properties: {
+    name: { type: ["string", "null"], title: "Home Assistant name", description: `The ${kind}'s name there` },
+  },
+});
+
 /** Keys devices and groups share. Extra keys are converter options and stay unconstrained. */
 const entityProperties: Record<string, JsonSchema> = {
   friendly_name: {
@@ -21,13 +31,13 @@ const entityProperties: Record<string, JsonSchema> = {
     description: "Name used in MQTT topics; may contain / to nest topics",
   },
   description: { type: "string", title: "Description" },
-  retain: { type: "boolean", title: "Retain", description: "Publish state messages retained" },
+  retain: { type: "boolean", title: "Retain", description: "Publish state messages retained", default: false },
   retention: {
     type: "number",
     title: "Retention (seconds)",
     description: "Message expiry for retained state; needs mqtt.version 5",
   },
-  qos: { type: "number", enum: [0, 1, 2], title: "QoS" },
+  qos: { type: ["number"], enum: [0, 1, 2], title: "QoS" },
   optimistic: {
     type: "boolean",
     title: "Optimistic",
@@ -35,11 +45,6 @@ const entityProperties: Record<string, JsonSchema> = {
     default: true,
   },
   filtered_attributes: regexList("Filtered attributes", "Regexes of attributes never published"),
-  homeassistant: {
-    type: ["object", "null"],
-    title: "Home Assistant overrides",
-    description: "Per-entity discovery overrides keyed by object_id; null hides the entity from discovery",
-  },
 };
 
 export const deviceSchema: JsonSchema = {
@@ -48,6 +53,9 @@ export const deviceSchema: JsonSchema = {
   required: ["friendly_name"],
   properties: {
     ...entityProperties,
+    // renamed with bridge/request/device/rename only
+    friendly_name: { ...entityProperties.friendly_name, readOnly: true },
+    homeassistant: homeassistantOverrides("device"),
     disabled: { type: "boolean", title: "Disabled", description: "Ignore the device entirely", ...RR },
     debounce: {
       type: "number",
@@ -79,7 +87,7 @@ export const deviceSchema: JsonSchema = {
       description: "http(s):// URL or device_icons/<file>",
     },
     availability: deviceAvailabilitySchema,
-    disable_automatic_update_check: { type: "boolean", title: "Disable automatic OTA update check" },
+    disable_automatic_update_check: { type: "boolean", title: "Disable automatic OTA update check", default: false },
   },
 };
 
@@ -89,8 +97,9 @@ export const groupSchema: JsonSchema = {
   required: ["friendly_name"],
   properties: {
     ...entityProperties,
+    homeassistant: homeassistantOverrides("group"),
     off_state: {
-      type: "string",
+      type: ["string"],
       enum: ["all_members_off", "last_member_state"],
       title: "Off state",
       description: "When the group reports OFF",

@@ -3,6 +3,7 @@ import { RR } from "./schemaConnection.js";
 
 export const homeassistantSchema: JsonSchema = {
   type: "object",
+  required: [],
   title: "Home Assistant integration",
   properties: {
     enabled: { type: "boolean", title: "Enabled", description: "Publish MQTT discovery", default: false, ...RR },
@@ -31,6 +32,7 @@ const activeAvailabilityProperties: Record<string, JsonSchema> = {
 
 export const availabilitySchema: JsonSchema = {
   type: "object",
+  required: [],
   title: "Availability",
   properties: {
     enabled: { type: "boolean", title: "Enabled", default: false, ...RR },
@@ -67,6 +69,7 @@ export const deviceAvailabilitySchema: JsonSchema = {
 
 export const frontendSchema: JsonSchema = {
   type: "object",
+  required: [],
   title: "Frontend",
   properties: {
     enabled: { type: "boolean", title: "Enabled", default: false, ...RR },
@@ -84,13 +87,13 @@ export const frontendSchema: JsonSchema = {
       description: "An IP address, or a unix socket path starting with /",
       ...RR,
     },
-    base_url: { type: "string", pattern: "^/", title: "Base URL", default: "/", ...RR },
+    base_url: { type: "string", pattern: "^\\/.*", title: "Base URL", default: "/", ...RR },
     auth_token: { type: ["string", "null"], title: "Auth token", description: "Supports !secret.", ...RR },
     url: { type: ["string", "null"], title: "External URL", ...RR },
     ssl_cert: { type: ["string", "null"], title: "TLS certificate file", ...RR },
     ssl_key: { type: ["string", "null"], title: "TLS key file", ...RR },
     notification_filter: { type: "array", items: { type: "string" }, title: "Notification filter (regexes)" },
-    disable_ui_serving: { type: "boolean", title: "Serve only the WebSocket API", ...RR },
+    disable_ui_serving: { type: ["boolean", "null"], title: "Serve only the WebSocket API", ...RR },
   },
 };
 
@@ -154,6 +157,7 @@ export const otaSchema: JsonSchema = {
 
 export const healthSchema: JsonSchema = {
   type: "object",
+  required: [],
   title: "Health",
   properties: {
     interval: { type: "number", minimum: 1, title: "Interval (minutes)", default: 10, ...RR },
@@ -161,9 +165,10 @@ export const healthSchema: JsonSchema = {
   },
 };
 
-const colors = (keys: string[]): JsonSchema => ({
+/** Colours by key, with zigbee2mqtt's defaults. */
+const colors = (defaults: Record<string, string>): JsonSchema => ({
   type: "object",
-  properties: Object.fromEntries(keys.map((k) => [k, { type: "string" }])),
+  properties: Object.fromEntries(Object.entries(defaults).map(([k, d]) => [k, { type: "string", default: d }])),
 });
 
 export const mapOptionsSchema: JsonSchema = {
@@ -176,9 +181,9 @@ export const mapOptionsSchema: JsonSchema = {
         colors: {
           type: "object",
           properties: {
-            fill: colors(["enddevice", "coordinator", "router"]),
-            font: colors(["enddevice", "coordinator", "router"]),
-            line: colors(["active", "inactive"]),
+            fill: colors({ enddevice: "#fff8ce", coordinator: "#e04e5d", router: "#4ea3e0" }),
+            font: colors({ enddevice: "#000000", coordinator: "#ffffff", router: "#ffffff" }),
+            line: colors({ active: "#009900", inactive: "#994444" }),
           },
         },
       },

@@ -205,7 +205,7 @@ export class Zigbee {
         );
     }
     this.bus.emit("deviceInterview", { ieee: d.ieee, status });
-    if (status !== "started") this.bus.emit("devicesChanged", {});
+    this.bus.emit("devicesChanged", { listOnly: true });
   }
 
   /** The adapter connection dropped: stop herdsman cleanly, then start it again with backoff until it is back. */
@@ -278,7 +278,7 @@ export class Zigbee {
       this.settings.ensureDevice(e.device.ieeeAddr);
       this.logger.info(`Device '${this.nameOf(e.device)}' joined`);
       this.bus.emit("deviceJoined", { ieee: e.device.ieeeAddr });
-      this.bus.emit("devicesChanged", {});
+      this.bus.emit("devicesChanged", { listOnly: true });
     });
     h.on("deviceInterview", (e) => {
       void this.interviewed(e.device, e.status);
@@ -290,7 +290,7 @@ export class Zigbee {
       this.deviceByIeee.delete(e.ieeeAddr);
       this.names = undefined;
       this.bus.emit("deviceLeave", { ieee: e.ieeeAddr, name });
-      this.bus.emit("devicesChanged", {});
+      this.bus.emit("devicesChanged", { listOnly: true });
     });
     h.on("deviceAnnounce", (e) => {
       this.track(e.device);
@@ -298,7 +298,7 @@ export class Zigbee {
     });
     h.on("deviceNetworkAddressChanged", (e) => {
       this.bus.emit("deviceNetworkAddressChanged", { ieee: e.device.ieeeAddr });
-      this.bus.emit("devicesChanged", {});
+      this.bus.emit("devicesChanged", { listOnly: true });
     });
     h.on("permitJoinChanged", (e) => {
       this.permitJoinEndMs = e.permitted && e.time ? Date.now() + e.time * 1000 : undefined;

@@ -1,6 +1,7 @@
 import { arch, cpus, version as osVersion, release, totalmem } from "node:os";
 import { Zcl } from "zigbee-herdsman";
 import * as zhc from "zigbee-herdsman-converters";
+import { CURRENT_VERSION } from "../../settings/migrate.js";
 import { errorMessage } from "../../util/errors.js";
 import { PreSerialized, stableStringify } from "../../util/stableJson.js";
 import { versions } from "../../util/versions.js";
@@ -13,8 +14,8 @@ const REPUBLISH_DELAY_MS = 50;
 /**
  * The bridge's own retained publications (`bridge/info`, `bridge/devices`, `bridge/groups`, `bridge/definitions`;
  * `bridge/converters` and `bridge/extensions` are ExternalJs's),
- * and `bridge/event` for Zigbee events (`bridge/logging` is bridgeLogging.ts). Republishing is coalesced: a burst of
- * joins publishes `bridge/devices` once.
+ * and `bridge/event` for Zigbee events (`bridge/logging` is bridgeLogging.ts). Republishing is throttled: a burst
+ * of joins publishes `bridge/devices` at once and then once more, not once per join.
  */
 export class BridgePublications implements Feature {
   private pending = new Set<"info" | "devices" | "groups" | "definitions">();
@@ -34,10 +35,18 @@ export class BridgePublications implements Feature {
     } catch (e) {
       this.ctx.logger.warning(`Cannot read network parameters: ${errorMessage(e)}`, NS);
     }
-    for (const e of ["devicesChanged", "deviceNetworkAddressChanged", "entityRenamed", "entityRemoved"] as const) {
-      bus.on(e, this, () => this.schedule("devices", "info"));
-    }
-    bus.on("groupsChanged", this, () => this.schedule("groups"));
+    // what zigbee2mqtt republishes after each kind of change
+    bus.on("devicesChanged", this, (e) =>
+      e.listOnly ? this.schedule("devices") : this.schedule("devices", "info", "definitions"),
+    );
+    // a renamed group's bridge/groups follows from groupsChanged
+    bus.on("entityRenamed", this, (e) =>
+      e.kind === "device" ? this.schedule("devices", "info") : this.schedule("info"),
+    );
+    bus.on("entityRemoved", this, (e) => {
+      if (e.kind === "device") this.schedule("devices", "definitions");
+    });
+    bus.on("groupsChanged", this, (e) => this.schedule(e.optionsOnly ? "info" : "groups"));
     bus.on("permitJoinChanged", this, () => this.schedule("info"));
     bus.on("deviceJoined", this, (e) => this.event("device_joined", e.ieee));
     bus.on("deviceAnnounce", this, (e) => this.event("device_announce", e.ieee));
@@ -53,26 +62,41 @@ export class BridgePublications implements Feature {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /**
+   * Publishes what changed now (as zigbee2mqtt does after each change), then at most once per REPUBLISH_DELAY_MS
+   * while changes keep coming: a burst of joins publishes bridge/devices twice, not once per join.
+   */
   schedule(...what: Array<"info" | "devices" | "groups" | "definitions">): void {
     for (const w of what) this.pending.add(w);
     if (this.timer) return;
+    this.flush();
+    this.window();
+  }
+
+  private window(): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      const todo = [...this.pending];
-      this.pending.clear();
-      for (const w of todo) {
-        const run = {
-          info: this.publishInfo,
-          devices: this.publishDevices,
-          groups: this.publishGroups,
-          definitions: this.publishDefinitions,
-        }[w];
-        void run
-          .call(this)
-          .catch((e: unknown) => this.ctx.logger.error(`Cannot publish bridge/${w}: ${errorMessage(e)}`, NS));
-      }
+      if (this.pending.size === 0) return;
+      this.flush();
+      this.window();
     }, REPUBLISH_DELAY_MS);
     this.timer.unref();
+  }
+
+  private flush(): void {
+    const todo = [...this.pending];
+    this.pending.clear();
+    for (const w of todo) {
+      const run = {
+        info: this.publishInfo,
+        devices: this.publishDevices,
+        groups: this.publishGroups,
+        definitions: this.publishDefinitions,
+      }[w];
+      void run
+        .call(this)
+        .catch((e: unknown) => this.ctx.logger.error(`Cannot publish bridge/${w}: ${errorMessage(e)}`, NS));
+    }
   }
 
   private retained(topic: string, payload: unknown): Promise<void> {
@@ -84,7 +108,8 @@ export class BridgePublications implements Feature {
     const coordinator = this.ctx.zigbee.coordinator();
     await this.retained("bridge/info", {
       version: versions.zigmqtt,
-      commit: undefined,
+      // zigbee2mqtt's build commit; ours when run from a git checkout, else "unknown"
+      commit: versions.commit ?? "unknown",
       zigbee_herdsman: { version: versions.herdsman },
       zigbee_herdsman_converters: { version: versions.converters },
       coordinator: { ieee_address: coordinator?.ieee, type: this.coordinator?.type, meta: this.coordinator?.meta },
@@ -100,7 +125,8 @@ export class BridgePublications implements Feature {
         memory_mb: Math.round(totalmem() / 1048576),
       },
       mqtt: { server: s.mqtt.server, version: s.mqtt.version ?? 4 },
-      config: this.ctx.settings.redacted(),
+      // the configuration file's format version, which zigbee2mqtt shows in its config
+      config: { ...this.ctx.settings.redacted(), version: CURRENT_VERSION },
       config_schema: this.ctx.settings.schema(),
     });
   }
@@ -118,9 +144,19 @@ export class BridgePublications implements Feature {
     await this.retained("bridge/definitions", {
       // 228 KB of cluster definitions in their (fixed) source order: the native writer, not the key-sorting one
       clusters: new PreSerialized(JSON.stringify(Zcl.Clusters)),
-      custom_clusters: {},
+      custom_clusters: this.customClusters(),
       actions: Object.keys((zhc as unknown as { ACTIONS?: Record<string, unknown> }).ACTIONS ?? {}),
     });
+  }
+
+  /** Each device's own clusters (added by its definition), by IEEE address; devices without any are left out. */
+  private customClusters(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const d of this.ctx.zigbee.devices()) {
+      const custom = d.zh.customClusters;
+      if (custom && Object.keys(custom).length > 0) out[d.ieee] = custom;
+    }
+    return out;
   }
 
   private event(type: string, ieee: string): void {

@@ -92,6 +92,11 @@ function endpointLabel(zigbee: Zigbee, endpoint: Endpoint): string {
   return `${zigbee.device(endpoint.deviceIeeeAddress)?.name ?? endpoint.deviceIeeeAddress}/${endpoint.ID}`;
 }
 
+function isEndpoint(target: unknown, endpoint: Endpoint): boolean {
+  const t = target as { deviceIeeeAddress?: string; ID?: number };
+  return t.deviceIeeeAddress === endpoint.deviceIeeeAddress && t.ID === endpoint.ID;
+}
+
 /** Whether another device still binds `cluster` to this endpoint, directly or through a group it is in. */
 function stillBound(zigbee: Zigbee, endpoint: Endpoint, cluster: string): boolean {
   const groups = new Set(
@@ -119,14 +124,18 @@ function stillBound(zigbee: Zigbee, endpoint: Endpoint, cluster: string): boolea
 
 /**
  * After unbinding, stops the reporting set up for the target (`maximum_report_interval` 0xffff) of the attributes it
- * reports for the unbound clusters — unless another device still binds the cluster to it. Best effort, like setup.
+ * reports for the unbound clusters, and its binding to the coordinator — unless another device still binds the
+ * cluster to it. Best effort, like setup. Returns the IEEE addresses of the devices whose reporting it stopped (to
+ * be configured again, which restores their definition's own reporting, as zigbee2mqtt does).
  */
 export async function disableTargetReporting(
   zigbee: Zigbee,
   logger: Logger,
   target: BindTarget,
   clusters: string[],
-): Promise<void> {
+): Promise<Set<string>> {
+  const changed = new Set<string>();
+  const coordinator = zigbee.coordinator()?.zh.getEndpoint(1);
   for (const cluster of clusters) {
     for (const endpoint of reportingEndpoints(target, cluster)) {
       if (stillBound(zigbee, endpoint, cluster)) continue;
@@ -144,6 +153,13 @@ export async function disableTargetReporting(
       try {
         await endpoint.configureReporting(cluster, items as never);
         logger.info(`Successfully disabled reporting for '${endpointLabel(zigbee, endpoint)}' cluster '${cluster}'`);
+        if (
+          coordinator &&
+          endpoint.binds.some((b) => b.cluster.name === cluster && isEndpoint(b.target, coordinator))
+        ) {
+          await endpoint.unbind(cluster, coordinator);
+        }
+        changed.add(endpoint.deviceIeeeAddress);
       } catch (e) {
         logger.warning(
           `Reporting of ${cluster} on ${endpoint.deviceIeeeAddress}/${endpoint.ID} not disabled: ${errorMessage(e)}`,
@@ -152,4 +168,5 @@ export async function disableTargetReporting(
       }
     }
   }
+  return changed;
 }

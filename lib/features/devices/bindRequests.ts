@@ -42,7 +42,8 @@ function chooseClusters(
  * device/bind, device/unbind and device/binds/clear. Binding a switch to a target also sets up reporting on the
  * target (see bindReporting.ts); unbinding turns it off again unless `skip_disable_reporting`.
  */
-export function bindRequests(ctx: BridgeContext): RequestModule {
+/** `reconfigure` configures a device again (after its reporting was stopped). */
+export function bindRequests(ctx: BridgeContext, reconfigure: (ieee: string) => void): RequestModule {
   const run = async (verb: Verb, payload: unknown) => {
     const p = requireObject(payload, EXAMPLE);
     const fromKey = requireKey(p, "from", '"remote"');
@@ -89,8 +90,13 @@ export function bindRequests(ctx: BridgeContext): RequestModule {
     for (const cluster of succeeded) {
       ctx.logger.info(`Successfully ${done} cluster '${cluster}' from '${device.name}' to '${target.name}'`);
     }
-    if (verb === "bind") await setUpTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
-    else if (!skipDisableReporting) await disableTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
+    if (verb === "bind") {
+      await setUpTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
+      // the target's bindings and reportings changed (the full republish follows below), as zigbee2mqtt
+      ctx.bus.emit("devicesChanged", { listOnly: true });
+    } else if (!skipDisableReporting) {
+      for (const ieee of await disableTargetReporting(ctx.zigbee, ctx.logger, target, succeeded)) reconfigure(ieee);
+    }
     trackDefaultBindGroup(ctx, target);
     ctx.bus.emit("devicesChanged", {});
     return {

@@ -54,27 +54,31 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
 
   return {
     "device/remove": async (payload) => {
-      const example = '{"id": "kitchen_lamp", "block": false, "force": false}';
+      const example =
+        '{"id": "kitchen_lamp", "block": false, "force": false, "clear_cache": false, "keep_config": false}';
       const p = typeof payload === "string" ? undefined : requireObject(payload, example);
       const key = keyOrField(payload, p, "id");
       const id = requireKey({ id: key }, "id", '"kitchen_lamp" or its IEEE address');
       const block = p ? optionalBoolean(p, "block") : false;
       const force = p ? optionalBoolean(p, "force") : false;
+      // clear_cache: zigbee-herdsman forgets the device's cached data too; keep_config: its settings stay
+      const clearCache = p ? optionalBoolean(p, "clear_cache") : false;
+      const keepConfig = p ? optionalBoolean(p, "keep_config") : false;
       const device = findDevice(ctx.zigbee, id);
       const { ieee, name } = device;
-      // zigbee2mqtt's wording; this bridge neither keeps the configuration nor clears a cache on removal
-      const how = `(block: ${block}, force: ${force}, keep config: false, clear cache: false)`;
+      // zigbee2mqtt's wording
+      const how = `(block: ${block}, force: ${force}, keep config: ${keepConfig}, clear cache: ${clearCache})`;
       ctx.logger.info(`Removing device '${name}' ${how}`);
-      if (force) device.zh.removeFromDatabase();
+      if (force) device.zh.removeFromDatabase(clearCache);
       else {
         await zigbeeOperation(
           `Removing '${name}' from the network (use "force": true to remove it from the bridge only)`,
-          () => device.zh.removeFromNetwork(),
+          () => device.zh.removeFromNetwork(clearCache),
         );
       }
       ctx.zigbee.untrackDevice(ieee);
       if (block) settingsChange(() => ctx.settings.addToBlocklist(ieee));
-      settingsChange(() => ctx.settings.removeDevice(ieee));
+      if (!keepConfig) settingsChange(() => ctx.settings.removeDevice(ieee));
       const state = ctx.state.get(ieee);
       ctx.state.remove(ieee);
       await clearRetained(name, state);
@@ -82,8 +86,8 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
       ctx.bus.emit("entityRemoved", { kind: "device", id: ieee, name });
       // its group memberships went with it
       ctx.bus.emit("groupsChanged", {});
-      deps.publications.schedule("devices", "info");
-      return { id, block, force };
+      if (block) deps.publications.schedule("info");
+      return { id, block, force, clear_cache: clearCache, keep_config: keepConfig };
     },
 
     "device/rename": async (payload) => {
@@ -96,10 +100,10 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
         settingsChange(() => ctx.settings.renameDevice(device.ieee, to));
         const state = ctx.state.get(device.ieee);
         await clearRetained(from, state);
-        if (ctx.state.has(device.ieee)) await deps.publisher.publish(device, {});
+        // its state on the new topic, even when nothing is known yet (as zigbee2mqtt)
+        await deps.publisher.publish(device, {});
         ctx.logger.debug(`Device '${from}' renamed to '${to}'`, NS);
         ctx.bus.emit("entityRenamed", { kind: "device", id: device.ieee, from, to });
-        deps.publications.schedule("devices", "info");
       }
       return { from, to, homeassistant_rename: homeassistantRename };
     },
@@ -116,6 +120,8 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
         throw new BridgeError("INVALID_PAYLOAD", "Use bridge/request/device/rename to change a device's friendly_name");
       }
       const result = settingsChange(() => ctx.settings.setDeviceOptions(device.ieee, options));
+      // its config changed: bridge/info at once, as zigbee2mqtt (the device list follows below)
+      deps.publications.schedule("info");
       // exposes may depend on the options
       device.invalidate();
       await device.resolveDefinition();

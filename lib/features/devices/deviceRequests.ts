@@ -16,6 +16,6 @@ export function deviceRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMo
     ...deviceLifecycleRequests(ctx, deps),
     ...deviceSetupRequests(ctx, deps),
     ...reportingRequests(ctx),
-    ...bindRequests(ctx),
+    ...bindRequests(ctx, (ieee) => deps.configure.schedule(ieee, true)),
   };
 }

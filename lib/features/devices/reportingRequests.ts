@@ -62,7 +62,7 @@ export function reportingRequests(ctx: BridgeContext): RequestModule {
     });
     ctx.logger.debug(`${what}: ${minimum}–${maximum} s, change ${String(change ?? "default")}`, NS);
     ctx.logger.info(`Configured reporting for '${device.name}', '${cluster.name}.${attribute.name}'`);
-    ctx.bus.emit("devicesChanged", {});
+    ctx.bus.emit("devicesChanged", { listOnly: true });
     return {
       id,
       endpoint: p.endpoint,

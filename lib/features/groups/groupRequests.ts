@@ -93,6 +93,8 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
       const from = group.name;
       if (to !== from) {
         settingsChange(() => ctx.settings.renameGroup(group.id, to));
+        // its config changed: bridge/info at once, as zigbee2mqtt (again with the rename below)
+        deps.publications.schedule("info");
         const state = ctx.state.get(String(group.id));
         await clearRetained(from, state);
         if (Object.keys(state).length > 0) await deps.publisher.publish(group, {});
@@ -113,7 +115,8 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
       }
       const result = settingsChange(() => ctx.settings.setGroupOptions(group.id, options));
       ctx.logger.info(`Successfully changed config for group ${group.name}`);
-      changed();
+      // bridge/groups has no options: only bridge/info (its config) changes
+      ctx.bus.emit("groupsChanged", { optionsOnly: true });
       // as zigbee2mqtt: the options without the group's identity (friendly_name, ID, devices)
       const bare = (o: Record<string, unknown>) => {
         const { friendly_name: _n, ID: _i, devices: _d, ...rest } = o;
@@ -122,7 +125,7 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
       return { id: key, from: bare(result.from), to: bare(result.to), restart_required: result.restartRequired };
     },
 
-    ...groupMemberRequests(ctx),
+    ...groupMemberRequests(ctx, (ieee) => deps.configure.schedule(ieee, true)),
   };
 }
 

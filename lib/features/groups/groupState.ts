@@ -27,6 +27,13 @@ function isShared(key: string, endpointNames: readonly string[]): boolean {
   return false;
 }
 
+/** The shared keys of an update, or undefined when it has none. */
+function sharedUpdate(update: Readonly<EntityState>): EntityState | undefined {
+  const out: EntityState = {};
+  for (const [k, v] of Object.entries(update)) if (SHARED.has(k)) out[k] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /**
  * `before` updated with the shared keys of `state` (a new object; `before` is left as it was), or undefined when
  * neither has any: only these keys are kept, not a second copy of every state.
@@ -67,7 +74,7 @@ export class GroupState implements Feature {
       const shared = sharedPart(undefined, this.ctx.state.get(key), this.endpointNamesOf(key));
       if (shared) this.seen.set(key, shared);
     }
-    this.ctx.bus.on("statePublished", this, (e) => this.onStatePublished(e.key, e.state));
+    this.ctx.bus.on("statePublished", this, (e) => this.onStatePublished(e.key, e.state, e.update));
     this.ctx.bus.on("entityRemoved", this, (e) => {
       this.seen.delete(e.id);
     });
@@ -77,7 +84,7 @@ export class GroupState implements Feature {
     this.ctx.bus.off(this);
   }
 
-  private async onStatePublished(key: string, state: EntityState): Promise<void> {
+  private async onStatePublished(key: string, state: EntityState, update: Readonly<EntityState>): Promise<void> {
     const device = this.ctx.zigbee.device(key);
     const names = device ? Object.keys(device.endpointNames()) : NO_NAMES;
     const before = this.seen.get(key) ?? EMPTY;
@@ -92,7 +99,8 @@ export class GroupState implements Feature {
       return;
     }
     const group = /^\d+$/.test(key) ? this.ctx.zigbee.group(Number(key)) : undefined;
-    const change = group && sharedChanges(before, state).get("");
+    // a group's update reaches its members even when the group's state does not change (zigbee2mqtt sets them all)
+    const change = group && (sharedUpdate(update) ?? sharedChanges(before, state).get(""));
     if (group && change) await this.followGroup(group, change);
   }
 
@@ -110,10 +118,15 @@ export class GroupState implements Feature {
       const options = device?.options as Record<string, unknown> | undefined;
       if (!device || !options || options.disabled === true || options.optimistic === false) continue;
       const exposed = exposedProperties(device.exposes());
-      const update = memberUpdate(change, exposed, this.suffixOf(device, endpoint));
+      const suffix = this.suffixOf(device, endpoint);
+      const update = memberUpdate(change, exposed, suffix);
       if (Object.keys(update).length === 0) continue;
       await this.publishOwn(device, update);
-      followed.push({ endpoint, change: memberUpdate(change, exposed) });
+      // the change as the member's other groups see it (without the endpoint suffix)
+      const unsuffixed = Object.fromEntries(
+        Object.entries(update).map(([k, v]) => [suffix ? k.slice(0, -(suffix.length + 1)) : k, v]),
+      );
+      followed.push({ endpoint, change: unsuffixed });
     }
     for (const f of followed) await this.followMember(f.endpoint, f.change, group.id);
   }

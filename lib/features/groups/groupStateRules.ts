@@ -52,9 +52,12 @@ export function exposedProperties(exposes: readonly Expose[]): Set<string> {
  */
 export function memberUpdate(groupChange: EntityState, exposed: Set<string>, endpointName?: string): EntityState {
   const out: EntityState = {};
-  const hasColour = exposed.has("color") || exposed.has("color_temp");
+  // a named endpoint's exposes name its properties with the suffix (`state_l1`)
+  const has = (key: string) =>
+    exposed.has(key) || (endpointName !== undefined && exposed.has(`${key}_${endpointName}`));
+  const hasColour = has("color") || has("color_temp");
   for (const [key, value] of Object.entries(groupChange)) {
-    if (!exposed.has(key) && !(key === "color_mode" && hasColour)) continue;
+    if (!has(key) && !(key === "color_mode" && hasColour)) continue;
     out[endpointName ? `${key}_${endpointName}` : key] = value;
   }
   return out;

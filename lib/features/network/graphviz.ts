@@ -23,7 +23,7 @@ export function renderGraphviz(map: NetworkMap, colors: Colors = {}): string {
   const out = ["digraph G {", '  node [shape=record, fontname="Helvetica", fontsize=10];', "  edge [fontsize=9];"];
   for (const n of map.nodes) {
     const k = kind(n.type);
-    const style = n.failed.length > 0 ? "rounded, filled, dashed" : "rounded, filled";
+    const style = n.failed && n.failed.length > 0 ? "rounded, filled, dashed" : "rounded, filled";
     out.push(
       `  ${id(n.ieeeAddr)} [style=${quote(style)}, fillcolor=${quote(fill[k])}, fontcolor=${quote(font[k])}, ` +
         `label=${quote(nodeLabel(n))}];`,
@@ -66,7 +66,7 @@ function nodeLabel(n: NetworkMapNode): string {
       ? "Coordinator"
       : (n.modelID ?? "unknown model");
   const fields = [n.friendlyName, `${n.ieeeAddr} (${nwk})`, model, lastSeenText(n.lastSeen)];
-  if (n.failed.length > 0) fields.push(`failed: ${n.failed.join(", ")}`);
+  if (n.failed && n.failed.length > 0) fields.push(`failed: ${n.failed.join(", ")}`);
   return `{${fields.map(recordText).join("|")}}`;
 }
 

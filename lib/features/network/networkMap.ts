@@ -14,7 +14,8 @@ export interface NetworkMapNode {
   manufacturerName: string | undefined;
   modelID: string | undefined;
   /** what could not be read from this node: "lqi", "routingTable" */
-  failed: string[];
+  /** what could not be read (none: `[]`); absent for an end device, which is not asked */
+  failed?: string[];
   lastSeen: number | undefined;
   definition?: { model: string; vendor: string; supports: string; description: string };
 }
@@ -98,7 +99,8 @@ export async function scanNetwork(source: NetworkMapSource, routes: boolean): Pr
       links.push(link(n, neighbor, device, table));
     }
   }
-  const nodes = devices.map((d) => node(d, failed.get(d.ieee) ?? []));
+  const scanned = (d: BridgeDevice) => d.zh.type === "Coordinator" || d.zh.type === "Router";
+  const nodes = devices.map((d) => node(d, scanned(d) ? (failed.get(d.ieee) ?? []) : undefined));
   return { nodes, links };
 }
 
@@ -124,7 +126,7 @@ function link(n: Neighbor, neighbor: BridgeDevice, device: BridgeDevice, table: 
   };
 }
 
-function node(d: BridgeDevice, failed: string[]): NetworkMapNode {
+function node(d: BridgeDevice, failed: string[] | undefined): NetworkMapNode {
   const def = d.definition;
   const result: NetworkMapNode = {
     ieeeAddr: d.ieee,
@@ -147,19 +149,19 @@ function node(d: BridgeDevice, failed: string[]): NetworkMapNode {
   return result;
 }
 
-/** The device's exposed properties, e.g. "state, brightness, color_xy, linkquality". */
+/**
+ * What the device exposes, as zigbee2mqtt lists it: a composite by its type and its features' names, any other by
+ * its name, each once (the endpoints of a 2-gang light give one entry): "light (state, brightness), linkquality".
+ */
 function supports(d: BridgeDevice): string {
-  const names = new Set<string>();
-  const walk = (list: ReturnType<BridgeDevice["exposes"]>) => {
-    for (const e of list) {
-      if (e.features) walk(e.features);
-      else if (e.property ?? e.name) names.add(String(e.property ?? e.name));
-    }
-  };
+  const entries = new Set<string>();
   try {
-    walk(d.exposes());
+    for (const e of d.exposes()) {
+      if (e.features) entries.add(`${e.type} (${e.features.map((f) => f.name).join(", ")})`);
+      else if (e.name) entries.add(String(e.name));
+    }
   } catch {
     // an exposes function that throws for this device: nothing to list
   }
-  return [...names].join(", ");
+  return [...entries].join(", ");
 }

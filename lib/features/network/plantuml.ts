@@ -36,7 +36,7 @@ function cardLines(n: NetworkMapNode): string[] {
       ? "Coordinator"
       : (n.modelID ?? "unknown model");
   const lines = [n.friendlyName, "---", `${n.ieeeAddr} (${nwk})`, "---", model, "---", lastSeenText(n.lastSeen)];
-  if (n.failed.length > 0) lines.push("---", `failed: ${n.failed.join(", ")}`);
+  if (n.failed && n.failed.length > 0) lines.push("---", `failed: ${n.failed.join(", ")}`);
   // a line that is only "]" would close the card early; keep every line on one line
   return lines.map((l) => (l === "---" ? l : l.replace(/[\r\n]+/g, " ").replace(/^\]/, " ]")));
 }

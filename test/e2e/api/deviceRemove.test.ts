@@ -12,7 +12,10 @@ describe("device/remove", () => {
   /** device/remove of the plug, answered once it has left */
   const removePlug = async () => {
     const r = await request(world.mqtt, "device/remove", plug);
-    expect(r).toEqual({ status: "ok", data: { id: plug, block: false, force: false } });
+    expect(r).toEqual({
+      status: "ok",
+      data: { id: plug, block: false, force: false, clear_cache: false, keep_config: false },
+    });
     await waitFor(() => world.bridge.simulator.member("plug")?.joined === false, 5000, "the plug to leave");
   };
   const listed = (payload: string, ieee: string) =>
@@ -72,6 +75,18 @@ describe("device/remove", () => {
     expect(world.bridge.settings.get().blocklist).toContain(sensor);
     expect(world.bridge.settings.findDevice(sensor)).toBeUndefined();
     expect(world.bridge.controller.zigbee.device(sensor)).toBeUndefined();
+  });
+
+  it("keep_config keeps the device's settings (its name and options); the device itself is gone", async () => {
+    const remote = world.bridge.simulator.device("remote").description.ieee;
+    await request(world.mqtt, "device/rename", { from: remote, to: "kept_remote" });
+    const r = await request(world.mqtt, "device/remove", { id: "kept_remote", force: true, keep_config: true });
+    expect(r).toMatchObject({
+      status: "ok",
+      data: { id: "kept_remote", block: false, force: true, clear_cache: false, keep_config: true },
+    });
+    expect(world.bridge.controller.zigbee.device(remote)).toBeUndefined();
+    expect(world.bridge.settings.findDevice(remote)?.options.friendly_name).toBe("kept_remote");
   });
 
   it("refuses unknown devices and malformed payloads, changing nothing", async () => {

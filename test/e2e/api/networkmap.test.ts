@@ -25,7 +25,10 @@ describe("bridge request networkmap", () => {
     );
     const bulb = map.nodes.find((n) => n.ieeeAddr === ieee("bulb"));
     expect(bulb).toMatchObject({ type: "Router", failed: [], definition: { model: expect.any(String) } });
-    expect(bulb?.definition?.supports).toMatch(/brightness/);
+    // as zigbee2mqtt lists it: a composite expose by its type and features, the others by name, each once
+    expect(bulb?.definition?.supports).toMatch(/^light \(state, brightness[^)]*\)(, [a-z_]+)*, linkquality$/);
+    // an end device is not asked for its tables: no failed list (nothing was tried)
+    expect(map.nodes.find((n) => n.ieeeAddr === ieee("sensor"))).not.toHaveProperty("failed");
     expect(typeof bulb?.lastSeen).toBe("number");
     // the sensor is listed by the coordinator (its parent) with the lqi the simulator gives it
     const sensorLink = map.links.find((l) => l.source.ieeeAddr === ieee("sensor") && l.target.ieeeAddr === coordinator);

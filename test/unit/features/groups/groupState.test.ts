@@ -31,7 +31,7 @@ function world(groupOptions: Record<string, unknown> = {}, lampBOptions: Record<
     publish: async (entity: { name: string; ieee?: string; id?: number }, update: EntityState) => {
       published.push([entity.name, update]);
       const key = entity.ieee ?? String(entity.id);
-      bus.emit("statePublished", { key, name: entity.name, state: state.merge(key, update) });
+      bus.emit("statePublished", { key, name: entity.name, state: state.merge(key, update), update });
     },
   } as unknown as EntityPublisher;
   const zigbee = {
