@@ -13,7 +13,8 @@ export interface BridgeEvents {
   /** device list or a device's data changed: bridge/devices must be republished */
   devicesChanged: Record<string, never>;
   groupsChanged: Record<string, never>;
-  entityRenamed: { kind: "device" | "group"; id: string; from: string; to: string };
+  /** `homeassistantRename`: the request asked Home Assistant's entity ids to follow the new name */
+  entityRenamed: { kind: "device" | "group"; id: string; from: string; to: string; homeassistantRename?: boolean };
   entityRemoved: { kind: "device" | "group"; id: string; name: string };
   /** a state was published for an entity */
   statePublished: { key: string; name: string; state: Record<string, unknown> };

@@ -98,7 +98,7 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
         await clearRetained(from, state);
         if (ctx.state.has(device.ieee)) await deps.publisher.publish(device, {});
         ctx.logger.debug(`Device '${from}' renamed to '${to}'`, NS);
-        ctx.bus.emit("entityRenamed", { kind: "device", id: device.ieee, from, to });
+        ctx.bus.emit("entityRenamed", { kind: "device", id: device.ieee, from, to, homeassistantRename });
         deps.publications.schedule("devices", "info");
       }
       return { from, to, homeassistant_rename: homeassistantRename };

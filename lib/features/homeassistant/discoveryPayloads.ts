@@ -9,7 +9,7 @@ import { updateEntityConfig } from "../ota/haUpdateEntity.js";
 import { bridgeConfigs } from "./bridgeEntities.js";
 import { exposesToConfigs } from "./exposeMapping.js";
 import type { EntityConfig, EntityTopics, Expose } from "./exposeTypes.js";
-import { groupExposes } from "./groupExposes.js";
+import { GROUP_TYPES, type GroupMember, groupExposes, memberEntityIds } from "./groupExposes.js";
 import { applyOverrides } from "./overrides.js";
 
 export interface DiscoveryMessage {
@@ -28,6 +28,8 @@ export interface DiscoveryEnv {
   eventEntities: boolean;
   /** whether `<base>/<name>/availability` is published for a device */
   availabilityEnabled(device: BridgeDevice): boolean;
+  /** whether `<base>/<name>/availability` is published for a group */
+  groupAvailabilityEnabled(group: BridgeGroup): boolean;
 }
 
 /** zigbee2mqtt's encoding of the base topic for node ids: the character codes, concatenated. */
@@ -37,7 +39,8 @@ export function encodeBaseTopic(base: string): string {
 
 export const deviceIdentifier = (ieee: string): string => `zigbee2mqtt_${ieee}`;
 export const bridgeIdentifier = (coordinatorIeee: string): string => `zigbee2mqtt_bridge_${coordinatorIeee}`;
-const groupNodeId = (env: DiscoveryEnv, id: number): string => `${encodeBaseTopic(env.base)}_${id}`;
+export const groupNodeId = (env: Pick<DiscoveryEnv, "base">, id: number): string =>
+  `${encodeBaseTopic(env.base)}_${id}`;
 
 export const origin = (version: string) => ({ name: "zigmqtt", sw: version });
 
@@ -147,26 +150,23 @@ export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions:
   return applyOverrides(configs, device.options.homeassistant).map((c) => finish(env, owner, c));
 }
 
-/** Member entity unique ids of a group entity (HA's entity grouping). */
-function memberUniqueIds(env: DiscoveryEnv, members: BridgeDevice[], c: EntityConfig): string[] {
-  return members
-    .filter((m) =>
-      (m.exposes() as Expose[]).some((e) => e.type === c.component && !e.endpoint && c.objectId === e.type),
-    )
-    .map((m) => `${m.ieee}_${c.objectId}_${env.base}`);
-}
-
-export function groupMessages(env: DiscoveryEnv, group: BridgeGroup, members: BridgeDevice[]): DiscoveryMessage[] {
+export function groupMessages(
+  env: DiscoveryEnv,
+  group: BridgeGroup,
+  members: GroupMember[],
+  availability: boolean,
+): DiscoveryMessage[] {
   if (group.options.homeassistant === null) return [];
   const name = group.name;
   const topics = entityTopics(env.base, name);
+  // only the group's light/switch/lock/cover entities (the merged effects belong to its light)
   const configs = exposesToConfigs(groupExposes(members), topics, {
     legacyActionSensor: false,
     eventEntities: false,
     actionTopic: `${topics.state}/action`,
-  }).filter((c) => c.objectId !== "linkquality");
+  }).filter((c) => GROUP_TYPES.includes(c.component));
   for (const c of configs) {
-    const ids = memberUniqueIds(env, members, c);
+    const ids = memberEntityIds(members, c.component, env.base);
     if (ids.length > 0) c.payload.group = ids;
   }
   const nodeId = groupNodeId(env, group.id);
@@ -174,7 +174,10 @@ export function groupMessages(env: DiscoveryEnv, group: BridgeGroup, members: Br
     nodeId,
     uniquePrefix: String(group.id),
     name,
-    availability: [bridgeAvailability(env)],
+    availability: [
+      bridgeAvailability(env),
+      ...(availability ? [{ topic: `${topics.state}/availability`, value_template: "{{ value_json.state }}" }] : []),
+    ],
     device: {
       identifiers: [`zigbee2mqtt_${nodeId}`],
       name,
