@@ -28,8 +28,6 @@ export interface DiscoveryEnv {
   eventEntities: boolean;
   /** whether `<base>/<name>/availability` is published for a device */
   availabilityEnabled(device: BridgeDevice): boolean;
-  /** whether `<base>/<name>/availability` is published for a group */
-  groupAvailabilityEnabled(group: BridgeGroup): boolean;
 }
 
 /** zigbee2mqtt's encoding of the base topic for node ids: the character codes, concatenated. */
@@ -154,6 +152,7 @@ export function groupMessages(
   env: DiscoveryEnv,
   group: BridgeGroup,
   members: GroupMember[],
+  /** whether `<base>/<name>/availability` is published for the group */
   availability: boolean,
 ): DiscoveryMessage[] {
   if (group.options.homeassistant === null) return [];

@@ -124,7 +124,8 @@ export class HomeAssistant implements Feature {
         const endpoint = device?.endpoint(m.endpoint);
         if (device?.definition) members.push({ device, endpoint: endpoint && device.endpointName(endpoint) });
       }
-      const availability = env.groupAvailabilityEnabled(g);
+      // `<group>/availability` is published for a group with members that have availability
+      const availability = members.some((m) => m.device.options.disabled !== true && env.availabilityEnabled(m.device));
       out.push(...this.withMocks(String(g.id), groupMessages(env, g, members, availability)));
     }
     return out;
@@ -141,8 +142,6 @@ export class HomeAssistant implements Feature {
     const s = this.ctx.settings.get();
     const coordinator = this.ctx.zigbee.coordinator();
     if (!coordinator) return undefined;
-    const enabled = (own: unknown) =>
-      own !== false && (own === true || typeof own === "object" || s.availability.enabled);
     return {
       base: s.mqtt.base_topic,
       discoveryTopic: s.homeassistant.discovery_topic,
@@ -150,8 +149,10 @@ export class HomeAssistant implements Feature {
       coordinatorIeee: coordinator.ieee,
       legacyActionSensor: s.homeassistant.legacy_action_sensor,
       eventEntities: s.homeassistant.experimental_event_entities,
-      availabilityEnabled: (d) => enabled(d.options.availability),
-      groupAvailabilityEnabled: (g) => enabled(g.options.availability),
+      availabilityEnabled: (d) => {
+        const own = d.options.availability;
+        return own !== false && (own === true || typeof own === "object" || s.availability.enabled);
+      },
     };
   }
 

@@ -32,7 +32,7 @@ const parse = (p: string | undefined) => (p ? (JSON.parse(p) as Record<string, u
  */
 describe("Home Assistant discovery as zigbee2mqtt publishes it", () => {
   // bulb 4 + dimmer 7 + bridge 8
-  const world = useHaWorld({}, { scenario, devices: 2, configs: 19 });
+  const world = useHaWorld({ availability: { enabled: true } }, { scenario, devices: 2, configs: 19 });
   const of = (node: string, since = 0) =>
     world.ha.received((m) => m.topic.split("/")[2] === node && m.topic.endsWith("/config"), since);
 
@@ -153,6 +153,7 @@ describe("Home Assistant discovery as zigbee2mqtt publishes it", () => {
 
   it("a group with a gang of the dimmer: one light of both, republished as members change, cleared on remove", async () => {
     const topic = "homeassistant/light/1221051039810110150109113116116_9/light/config";
+    const created = world.mqtt.mark();
     expect((await request(world.mqtt, "group/add", { friendly_name: "lights", id: 9 })).status).toBe("ok");
     expect((await request(world.mqtt, "group/members/add", { group: "lights", device: "living/lamp" })).status).toBe(
       "ok",
@@ -169,7 +170,14 @@ describe("Home Assistant discovery as zigbee2mqtt publishes it", () => {
       supported_color_modes: ["xy", "color_temp"],
       effect_list: [...BULB_EFFECTS, "colorloop", "stop_colorloop"],
       state_topic: `${BASE}/lights`,
+      // its members have availability: so has the group
+      availability: [
+        { topic: `${BASE}/bridge/state`, value_template: "{{ value_json.state }}" },
+        { topic: `${BASE}/lights/availability`, value_template: "{{ value_json.state }}" },
+      ],
     });
+    // the group availability the light reads is published
+    await world.mqtt.waitForMessage(`${BASE}/lights/availability`, { since: created, timeoutMs: 5000 });
     const removed = world.ha.mark();
     await request(world.mqtt, "group/members/remove", { group: "lights", device: "living/lamp" });
     const dimmerOnly = await world.ha.waitForMessage(topic, { since: removed, timeoutMs: 5000 });
