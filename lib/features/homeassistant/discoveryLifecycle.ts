@@ -42,11 +42,16 @@ export class DiscoveryLifecycle {
   /** the sync run waiting for the chain, which later sync calls join */
   private queued: QueuedSync | undefined;
 
+  /**
+   * `reannounceDelayMs`: after clearing configs that are published again (`clearFirst`), how long HA gets to remove
+   * the old entities before the new configs come (zigbee2mqtt waits about 2 s).
+   */
   constructor(
     private readonly mqtt: MqttPublisher,
     private readonly base: string,
     private readonly discoveryTopic: string,
     private readonly logger: Logger,
+    private readonly reannounceDelayMs = 2000,
   ) {}
 
   /**
@@ -91,7 +96,7 @@ export class DiscoveryLifecycle {
    * Publishes the wanted configs that differ (all of them with `force`), clears ours that are not wanted. `wanted` is
    * read when the run starts, and runs asked for while one waits are one run: a burst of changes (an interview, a
    * rename) publishes each config once, with its final payload. `clearFirst`: configs to clear (empty retained) before
-   * they are published again, as for a rename that moves Home Assistant's entity ids.
+   * they are published again (after `reannounceDelayMs`), as for a rename that moves Home Assistant's entity ids.
    */
   sync(wanted: () => DiscoveryMessage[], options: SyncOptions = {}): Promise<void> {
     const queued = this.queued ?? this.enqueue(wanted);
@@ -105,8 +110,10 @@ export class DiscoveryLifecycle {
     queued.run = this.chain.then(async () => {
       this.queued = undefined;
       const filters = queued.clearFirst;
-      for (const topic of [...this.onBroker.keys()].filter((t) => filters.some((f) => f(t)))) {
-        await this.publish(topic, "");
+      const cleared = [...this.onBroker.keys()].filter((t) => filters.some((f) => f(t)));
+      for (const topic of cleared) await this.publish(topic, "");
+      if (cleared.length > 0 && this.reannounceDelayMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.reannounceDelayMs));
       }
       await this.apply(wanted(), queued.force);
     });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { MqttPublisher } from "../../../lib/features/context.js";
 import { DiscoveryLifecycle } from "../../../lib/features/homeassistant/discoveryLifecycle.js";
 import type { DiscoveryMessage } from "../../../lib/features/homeassistant/discoveryPayloads.js";
@@ -46,18 +46,28 @@ describe("DiscoveryLifecycle", () => {
     expect(mqtt.published.length).toBe(4);
   });
 
-  it("clearFirst clears the matching configs before publishing them again; others are left alone", async () => {
-    const mqtt = recorder();
-    const lifecycle = new DiscoveryLifecycle(mqtt, "z2m", "homeassistant", silentLogger);
-    await lifecycle.sync(() => [msg(A, "lamp"), msg(C, "other")]);
-    mqtt.published.length = 0;
-    await lifecycle.sync(() => [msg(A, "renamed"), msg(C, "other")], {
-      clearFirst: (t) => t.split("/")[2] === "0x01",
-    });
-    expect(mqtt.published).toEqual([
-      [A, ""],
-      [A, '{"name":"renamed"}'],
-    ]);
+  it("clearFirst clears the matching configs, then 2 s later publishes them again; others are left alone", async () => {
+    vi.useFakeTimers();
+    try {
+      const mqtt = recorder();
+      const lifecycle = new DiscoveryLifecycle(mqtt, "z2m", "homeassistant", silentLogger);
+      await lifecycle.sync(() => [msg(A, "lamp"), msg(C, "other")]);
+      mqtt.published.length = 0;
+      const run = lifecycle.sync(() => [msg(A, "renamed"), msg(C, "other")], {
+        clearFirst: (t) => t.split("/")[2] === "0x01",
+      });
+      await vi.advanceTimersByTimeAsync(1900);
+      // HA gets the time to remove the old entity before the new config comes (as zigbee2mqtt)
+      expect(mqtt.published).toEqual([[A, ""]]);
+      await vi.advanceTimersByTimeAsync(100);
+      await run;
+      expect(mqtt.published).toEqual([
+        [A, ""],
+        [A, '{"name":"renamed"}'],
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("a config no longer wanted is cleared with an empty retained payload", async () => {
