@@ -25,6 +25,8 @@ export interface DiscoveryEnv {
   version: string;
   coordinatorIeee: string;
   legacyActionSensor: boolean;
+  /** `advanced.last_seen` is on: devices get a `last_seen` sensor */
+  lastSeen: boolean;
   eventEntities: boolean;
   /** whether `<base>/<name>/availability` is published for a device */
   availabilityEnabled(device: BridgeDevice): boolean;
@@ -99,6 +101,23 @@ function finish(env: DiscoveryEnv, owner: Owner, c: EntityConfig): DiscoveryMess
   return { topic, payload, mock: c.mock };
 }
 
+/** With `advanced.last_seen` on: when the device was last heard, a hidden diagnostic timestamp (as zigbee2mqtt's). */
+function lastSeenConfig(stateTopic: string): EntityConfig {
+  return {
+    component: "sensor",
+    objectId: "last_seen",
+    payload: {
+      name: "Last seen",
+      state_topic: stateTopic,
+      value_template: "{{ value_json.last_seen }}",
+      device_class: "timestamp",
+      icon: "mdi:clock",
+      entity_category: "diagnostic",
+      enabled_by_default: false,
+    },
+  };
+}
+
 /** A device trigger (`device_automation`) for one action value. */
 export function triggerConfig(actionTopic: string, action: string): EntityConfig {
   return {
@@ -121,6 +140,7 @@ export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions:
     actionTopic,
   });
   for (const a of actions) configs.push(triggerConfig(actionTopic, a));
+  if (env.lastSeen) configs.push(lastSeenConfig(topics.state));
   if (def.ota) configs.push(updateEntityConfig(env.base, device.ieee, topics.state));
   const hook = def.meta?.overrideHaDiscoveryPayload;
   if (hook) for (const c of configs) hook(c.payload);

@@ -148,6 +148,7 @@ export class HomeAssistant implements Feature {
       version: versions.zigmqtt,
       coordinatorIeee: coordinator.ieee,
       legacyActionSensor: s.homeassistant.legacy_action_sensor,
+      lastSeen: s.advanced.last_seen !== "disable",
       eventEntities: s.homeassistant.experimental_event_entities,
       availabilityEnabled: (d) => {
         const own = d.options.availability;

@@ -31,8 +31,11 @@ const parse = (p: string | undefined) => (p ? (JSON.parse(p) as Record<string, u
  * with an endpoint member, group removal.
  */
 describe("Home Assistant discovery as zigbee2mqtt publishes it", () => {
-  // bulb 4 + dimmer 7 + bridge 8
-  const world = useHaWorld({ availability: { enabled: true } }, { scenario, devices: 2, configs: 19 });
+  // bulb 4 + dimmer 7, each with last_seen, + bridge 8
+  const world = useHaWorld(
+    { availability: { enabled: true }, advanced: { last_seen: "ISO_8601" } },
+    { scenario, devices: 2, configs: 21 },
+  );
   const of = (node: string, since = 0) =>
     world.ha.received((m) => m.topic.split("/")[2] === node && m.topic.endsWith("/config"), since);
 
@@ -61,18 +64,31 @@ describe("Home Assistant discovery as zigbee2mqtt publishes it", () => {
     });
   });
 
+  it("with advanced.last_seen on, every device has a hidden last seen timestamp sensor", async () => {
+    expect(await config(world.ha, `homeassistant/sensor/${DIMMER}/last_seen/config`)).toMatchObject({
+      name: "Last seen",
+      state_topic: `${BASE}/${DIMMER}`,
+      value_template: "{{ value_json.last_seen }}",
+      device_class: "timestamp",
+      icon: "mdi:clock",
+      entity_category: "diagnostic",
+      enabled_by_default: false,
+      unique_id: `${DIMMER}_last_seen_${BASE}`,
+    });
+  });
+
   it("devices that join together are discovered once their interview is over: each config once", async () => {
     const since = world.ha.mark();
     expect((await request(world.mqtt, "permit_join", { time: 60 })).status).toBe("ok");
     // switch, power, voltage, current, energy, linkquality and the firmware update entity
     const configs = () => new Set(world.ha.received((m) => m.topic.endsWith("/config"), since).map((m) => m.topic));
-    // the plug's 7 (with its firmware update entity), the sensor's 5 and the remote's 4
-    await waitFor(() => configs().size === 16, 20_000, "the joined devices' configs");
+    // the plug's 7 (with its firmware update entity), the sensor's 5 and the remote's 4, each with last_seen
+    await waitFor(() => configs().size === 19, 20_000, "the joined devices' configs");
     await request(world.mqtt, "permit_join", { time: 0 });
     // a barrier: discovery runs in order, so what the join still had to publish comes before the rename's configs
     const renamed = world.ha.mark();
     await request(world.mqtt, "device/rename", { from: PLUG, to: "new_plug" });
-    await waitFor(() => of(PLUG, renamed).length === 7, 5000, "the renamed plug's configs");
+    await waitFor(() => of(PLUG, renamed).length === 8, 5000, "the renamed plug's configs");
     const joined = world.ha.received(
       (m) => m.seq < renamed && [PLUG, SENSOR, REMOTE].includes(m.topic.split("/")[2] ?? ""),
       since,
@@ -86,7 +102,7 @@ describe("Home Assistant discovery as zigbee2mqtt publishes it", () => {
 
   it("a rename with homeassistant_rename clears each config, then publishes it once with the new entity ids", async () => {
     const before = [...latestDiscovery(world.ha)].filter(([t]) => t.split("/")[2] === BULB).map(([t]) => t);
-    expect(before.length).toBe(4);
+    expect(before.length).toBe(5);
     const since = world.ha.mark();
     const rsp = await request(world.mqtt, "device/rename", {
       from: BULB,
