@@ -44,14 +44,15 @@ export class DiscoveryLifecycle {
 
   /**
    * `reannounceDelayMs`: after clearing configs that are published again (`clearFirst`), how long HA gets to remove
-   * the old entities before the new configs come (zigbee2mqtt waits about 2 s).
+   * the old entities before the new configs come (zigbee2mqtt waits about 2 s; 1 s is plenty for HA, which handles
+   * its MQTT messages in order).
    */
   constructor(
     private readonly mqtt: MqttPublisher,
     private readonly base: string,
     private readonly discoveryTopic: string,
     private readonly logger: Logger,
-    private readonly reannounceDelayMs = 2000,
+    private readonly reannounceDelayMs = 1000,
   ) {}
 
   /**

@@ -46,7 +46,7 @@ describe("DiscoveryLifecycle", () => {
     expect(mqtt.published.length).toBe(4);
   });
 
-  it("clearFirst clears the matching configs, then 2 s later publishes them again; others are left alone", async () => {
+  it("clearFirst clears the matching configs, then 1 s later publishes them again; others are left alone", async () => {
     vi.useFakeTimers();
     try {
       const mqtt = recorder();
@@ -56,8 +56,8 @@ describe("DiscoveryLifecycle", () => {
       const run = lifecycle.sync(() => [msg(A, "renamed"), msg(C, "other")], {
         clearFirst: (t) => t.split("/")[2] === "0x01",
       });
-      await vi.advanceTimersByTimeAsync(1900);
-      // HA gets the time to remove the old entity before the new config comes (as zigbee2mqtt)
+      await vi.advanceTimersByTimeAsync(900);
+      // HA gets the time to remove the old entity before the new config comes (zigbee2mqtt waits too)
       expect(mqtt.published).toEqual([[A, ""]]);
       await vi.advanceTimersByTimeAsync(100);
       await run;
