@@ -18,7 +18,8 @@ export interface BridgeEvents {
   devicesChanged: { listOnly?: boolean };
   /** groups or their options changed; `optionsOnly`: bridge/groups (which has no options) is unchanged */
   groupsChanged: { optionsOnly?: boolean };
-  entityRenamed: { kind: "device" | "group"; id: string; from: string; to: string };
+  /** `homeassistantRename`: the request asked Home Assistant's entity ids to follow the new name */
+  entityRenamed: { kind: "device" | "group"; id: string; from: string; to: string; homeassistantRename?: boolean };
   entityRemoved: { kind: "device" | "group"; id: string; name: string };
   /** a state was published for an entity */
   statePublished: {

@@ -247,7 +247,8 @@ function checkTopics(p: Record<string, unknown>, bridge: BridgeTopics, bad: (msg
   }
   for (const [k, t] of stateTopics) {
     if (typeof t !== "string") bad(`${k} must be a string`);
-    else if (!published.has(t)) bad(`${k} '${t}' is never published by the bridge`);
+    // a response topic (`<base>/bridge/response/networkmap`) is published when the request is made
+    else if (!published.has(t) && !isResponseTopic(t, bridge)) bad(`${k} '${t}' is never published by the bridge`);
   }
   for (const [k, t] of Object.entries(p).filter(([k]) => isCommandKey(k))) {
     if (typeof t !== "string") bad(`${k} must be a string`);
@@ -259,4 +260,10 @@ function checkTopics(p: Record<string, unknown>, bridge: BridgeTopics, bad: (msg
 export function assertValidDiscovery(messages: Array<{ topic: string; payload: string }>, bridge: BridgeTopics): void {
   const problems = messages.flatMap((m) => checkDiscovery(m.topic, m.payload, bridge));
   if (problems.length > 0) throw new Error(`invalid Home Assistant discovery:\n${problems.join("\n")}`);
+}
+
+/** `<base>/bridge/response/<request>` of a bridge that takes `<base>/bridge/request/#`. */
+function isResponseTopic(topic: string, bridge: BridgeTopics): boolean {
+  const m = /^(.+)\/bridge\/response\/.+$/.exec(topic);
+  return m !== null && bridge.subscriptions.includes(`${m[1]}/bridge/request/#`);
 }

@@ -103,7 +103,7 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
         // its state on the new topic, even when nothing is known yet (as zigbee2mqtt)
         await deps.publisher.publish(device, {});
         ctx.logger.debug(`Device '${from}' renamed to '${to}'`, NS);
-        ctx.bus.emit("entityRenamed", { kind: "device", id: device.ieee, from, to });
+        ctx.bus.emit("entityRenamed", { kind: "device", id: device.ieee, from, to, homeassistantRename });
       }
       return { from, to, homeassistant_rename: homeassistantRename };
     },

@@ -99,7 +99,7 @@ export function groupRequests(ctx: BridgeContext, deps: FeatureDeps): RequestMod
         await clearRetained(from, state);
         if (Object.keys(state).length > 0) await deps.publisher.publish(group, {});
         ctx.logger.debug(`Group '${from}' renamed to '${to}'`, NS);
-        ctx.bus.emit("entityRenamed", { kind: "group", id: String(group.id), from, to });
+        ctx.bus.emit("entityRenamed", { kind: "group", id: String(group.id), from, to, homeassistantRename });
         changed();
       }
       return { from, to, homeassistant_rename: homeassistantRename };

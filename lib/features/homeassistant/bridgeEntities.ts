@@ -1,6 +1,7 @@
 /**
- * The bridge's own entities: connection state, restart required, restart, log level, versions, permit join. Their
- * states come from `bridge/state` and `bridge/info`; commands go to `bridge/request/*`.
+ * The bridge's own entities: connection state, restart required, restart, log level, versions, permit join, network
+ * map. Their states come from `bridge/state`, `bridge/info` and the `networkmap` response; commands go to
+ * `bridge/request/*`.
  */
 import type { EntityConfig } from "./exposeTypes.js";
 
@@ -45,7 +46,6 @@ export function bridgeConfigs(base: string): EntityConfig[] {
         command_topic: request("restart"),
         payload_press: "",
         device_class: "restart",
-        entity_category: "config",
       },
     },
     {
@@ -56,7 +56,7 @@ export function bridgeConfigs(base: string): EntityConfig[] {
         state_topic: info,
         value_template: "{{ value_json.log_level | lower }}",
         command_topic: request("options"),
-        command_template: '{"options": {"advanced": {"log_level": "{{ value }}"}}}',
+        command_template: '{"options": {"advanced": {"log_level": "{{ value }}" } } }',
         options: ["error", "warning", "info", "debug"],
         entity_category: "config",
       },
@@ -96,6 +96,21 @@ export function bridgeConfigs(base: string): EntityConfig[] {
         payload_off: '{"time": 0}',
         state_on: "true",
         state_off: "false",
+        icon: "mdi:human-greeting-proximity",
+      },
+    },
+    {
+      component: "sensor",
+      objectId: "network_map",
+      payload: {
+        name: "Network map",
+        // the time of the last map; the map itself (a `networkmap` response) as the entity's attributes
+        state_topic: `${base}/bridge/response/networkmap`,
+        value_template: "{{ now().strftime('%Y-%m-%d %H:%M:%S') }}",
+        json_attributes_topic: `${base}/bridge/response/networkmap`,
+        json_attributes_template: "{{ value_json.data.value | tojson }}",
+        entity_category: "diagnostic",
+        enabled_by_default: false,
       },
     },
   ];

@@ -22,16 +22,37 @@ export function isOurs(payload: unknown, base: string): boolean {
   return typeof first === "string" && first.startsWith(prefix);
 }
 
+export interface SyncOptions {
+  /** publish every wanted config, changed or not */
+  force?: boolean;
+  /** clear (empty retained) the configs on the broker whose topic passes, before publishing */
+  clearFirst?: (topic: string) => boolean;
+}
+
+interface QueuedSync {
+  force: boolean;
+  clearFirst: Array<(topic: string) => boolean>;
+  run: Promise<void>;
+}
+
 export class DiscoveryLifecycle {
   /** topic → payload (stable JSON) as we believe the broker holds it */
   private readonly onBroker = new Map<string, string>();
   private chain: Promise<void> = Promise.resolve();
+  /** the sync run waiting for the chain, which later sync calls join */
+  private queued: QueuedSync | undefined;
 
+  /**
+   * `reannounceDelayMs`: after clearing configs that are published again (`clearFirst`), how long HA gets to remove
+   * the old entities before the new configs come (zigbee2mqtt waits about 2 s; 1 s is plenty for HA, which handles
+   * its MQTT messages in order).
+   */
   constructor(
     private readonly mqtt: MqttPublisher,
     private readonly base: string,
     private readonly discoveryTopic: string,
     private readonly logger: Logger,
+    private readonly reannounceDelayMs = 1000,
   ) {}
 
   /**
@@ -72,20 +93,34 @@ export class DiscoveryLifecycle {
     return found;
   }
 
-  /** Publishes the wanted configs that differ (all of them with `force`), clears ours that are not wanted. */
-  sync(wanted: DiscoveryMessage[], force = false): Promise<void> {
-    const run = this.chain.then(() => this.apply(wanted, force));
-    this.chain = run.catch(() => {});
-    return run;
+  /**
+   * Publishes the wanted configs that differ (all of them with `force`), clears ours that are not wanted. `wanted` is
+   * read when the run starts, and runs asked for while one waits are one run: a burst of changes (an interview, a
+   * rename) publishes each config once, with its final payload. `clearFirst`: configs to clear (empty retained) before
+   * they are published again (after `reannounceDelayMs`), as for a rename that moves Home Assistant's entity ids.
+   */
+  sync(wanted: () => DiscoveryMessage[], options: SyncOptions = {}): Promise<void> {
+    const queued = this.queued ?? this.enqueue(wanted);
+    queued.force ||= options.force === true;
+    if (options.clearFirst) queued.clearFirst.push(options.clearFirst);
+    return queued.run;
   }
 
-  /** Clears every config whose topic passes `filter` (e.g. a removed device's node id). */
-  clear(filter: (topic: string) => boolean): Promise<void> {
-    const run = this.chain.then(async () => {
-      for (const topic of [...this.onBroker.keys()].filter(filter)) await this.publish(topic, "");
+  private enqueue(wanted: () => DiscoveryMessage[]): QueuedSync {
+    const queued: QueuedSync = { force: false, clearFirst: [], run: Promise.resolve() };
+    queued.run = this.chain.then(async () => {
+      this.queued = undefined;
+      const filters = queued.clearFirst;
+      const cleared = [...this.onBroker.keys()].filter((t) => filters.some((f) => f(t)));
+      for (const topic of cleared) await this.publish(topic, "");
+      if (cleared.length > 0 && this.reannounceDelayMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.reannounceDelayMs));
+      }
+      await this.apply(wanted(), queued.force);
     });
-    this.chain = run.catch(() => {});
-    return run;
+    this.queued = queued;
+    this.chain = queued.run.catch(() => {});
+    return queued;
   }
 
   /** Topics we believe are on the broker (tests and diagnostics). */

@@ -9,7 +9,7 @@ import { updateEntityConfig } from "../ota/haUpdateEntity.js";
 import { bridgeConfigs } from "./bridgeEntities.js";
 import { exposesToConfigs } from "./exposeMapping.js";
 import type { EntityConfig, EntityTopics, Expose } from "./exposeTypes.js";
-import { groupExposes } from "./groupExposes.js";
+import { GROUP_TYPES, type GroupMember, groupExposes, memberEntityIds } from "./groupExposes.js";
 import { applyOverrides } from "./overrides.js";
 
 export interface DiscoveryMessage {
@@ -25,6 +25,8 @@ export interface DiscoveryEnv {
   version: string;
   coordinatorIeee: string;
   legacyActionSensor: boolean;
+  /** `advanced.last_seen` is on: devices get a `last_seen` sensor */
+  lastSeen: boolean;
   eventEntities: boolean;
   /** whether `<base>/<name>/availability` is published for a device */
   availabilityEnabled(device: BridgeDevice): boolean;
@@ -37,7 +39,8 @@ export function encodeBaseTopic(base: string): string {
 
 export const deviceIdentifier = (ieee: string): string => `zigbee2mqtt_${ieee}`;
 export const bridgeIdentifier = (coordinatorIeee: string): string => `zigbee2mqtt_bridge_${coordinatorIeee}`;
-const groupNodeId = (env: DiscoveryEnv, id: number): string => `${encodeBaseTopic(env.base)}_${id}`;
+export const groupNodeId = (env: Pick<DiscoveryEnv, "base">, id: number): string =>
+  `${encodeBaseTopic(env.base)}_${id}`;
 
 export const origin = (version: string) => ({ name: "zigmqtt", sw: version });
 
@@ -98,6 +101,23 @@ function finish(env: DiscoveryEnv, owner: Owner, c: EntityConfig): DiscoveryMess
   return { topic, payload, mock: c.mock };
 }
 
+/** With `advanced.last_seen` on: when the device was last heard, a hidden diagnostic timestamp (as zigbee2mqtt's). */
+function lastSeenConfig(stateTopic: string): EntityConfig {
+  return {
+    component: "sensor",
+    objectId: "last_seen",
+    payload: {
+      name: "Last seen",
+      state_topic: stateTopic,
+      value_template: "{{ value_json.last_seen }}",
+      device_class: "timestamp",
+      icon: "mdi:clock",
+      entity_category: "diagnostic",
+      enabled_by_default: false,
+    },
+  };
+}
+
 /** A device trigger (`device_automation`) for one action value. */
 export function triggerConfig(actionTopic: string, action: string): EntityConfig {
   return {
@@ -120,6 +140,7 @@ export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions:
     actionTopic,
   });
   for (const a of actions) configs.push(triggerConfig(actionTopic, a));
+  if (env.lastSeen) configs.push(lastSeenConfig(topics.state));
   if (def.ota) configs.push(updateEntityConfig(env.base, device.ieee, topics.state));
   const hook = def.meta?.overrideHaDiscoveryPayload;
   if (hook) for (const c of configs) hook(c.payload);
@@ -147,26 +168,24 @@ export function deviceMessages(env: DiscoveryEnv, device: BridgeDevice, actions:
   return applyOverrides(configs, device.options.homeassistant).map((c) => finish(env, owner, c));
 }
 
-/** Member entity unique ids of a group entity (HA's entity grouping). */
-function memberUniqueIds(env: DiscoveryEnv, members: BridgeDevice[], c: EntityConfig): string[] {
-  return members
-    .filter((m) =>
-      (m.exposes() as Expose[]).some((e) => e.type === c.component && !e.endpoint && c.objectId === e.type),
-    )
-    .map((m) => `${m.ieee}_${c.objectId}_${env.base}`);
-}
-
-export function groupMessages(env: DiscoveryEnv, group: BridgeGroup, members: BridgeDevice[]): DiscoveryMessage[] {
+export function groupMessages(
+  env: DiscoveryEnv,
+  group: BridgeGroup,
+  members: GroupMember[],
+  /** whether `<base>/<name>/availability` is published for the group */
+  availability: boolean,
+): DiscoveryMessage[] {
   if (group.options.homeassistant === null) return [];
   const name = group.name;
   const topics = entityTopics(env.base, name);
+  // only the group's light/switch/lock/cover entities (the merged effects belong to its light)
   const configs = exposesToConfigs(groupExposes(members), topics, {
     legacyActionSensor: false,
     eventEntities: false,
     actionTopic: `${topics.state}/action`,
-  }).filter((c) => c.objectId !== "linkquality");
+  }).filter((c) => GROUP_TYPES.includes(c.component));
   for (const c of configs) {
-    const ids = memberUniqueIds(env, members, c);
+    const ids = memberEntityIds(members, c.component, env.base);
     if (ids.length > 0) c.payload.group = ids;
   }
   const nodeId = groupNodeId(env, group.id);
@@ -174,7 +193,10 @@ export function groupMessages(env: DiscoveryEnv, group: BridgeGroup, members: Br
     nodeId,
     uniquePrefix: String(group.id),
     name,
-    availability: [bridgeAvailability(env)],
+    availability: [
+      bridgeAvailability(env),
+      ...(availability ? [{ topic: `${topics.state}/availability`, value_template: "{{ value_json.state }}" }] : []),
+    ],
     device: {
       identifiers: [`zigbee2mqtt_${nodeId}`],
       name,

@@ -23,7 +23,7 @@ import {
   sirenConfig,
   switchConfig,
 } from "./platformMapping.js";
-import { binaryLookup, numericLookup } from "./sensorLookup.js";
+import { binaryLookup, controlLookup, numericLookup } from "./sensorLookup.js";
 
 /** Every entity of a device's exposes (plus linkquality, which the bridge adds to every device state). */
 export function exposesToConfigs(exposes: Expose[], topics: EntityTopics, options: MappingOptions): EntityConfig[] {
@@ -187,9 +187,14 @@ function numericConfig(e: Expose, topics: EntityTopics): EntityConfig | undefine
       state_topic: topics.state,
       value_template: valueTemplate(e.property),
       ...unit,
-      ...numericLookup(e.name ?? e.property, e.unit),
+      ...sensorClasses(numericLookup(e.name ?? e.property, e.unit)),
     },
   };
+}
+
+/** A measurement Home Assistant knows (it has a device class) is shown by default, as zigbee2mqtt marks it. */
+function sensorClasses(lookup: ReturnType<typeof numericLookup>): Record<string, unknown> {
+  return lookup.device_class ? { enabled_by_default: true, ...lookup } : { ...lookup };
 }
 
 function enumConfig(e: Expose, topics: EntityTopics): EntityConfig | undefined {
@@ -216,6 +221,7 @@ function enumConfig(e: Expose, topics: EntityTopics): EntityConfig | undefined {
         ...stateKeys(e, topics),
         command_topic: topics.command(e.endpoint, e.property),
         options: values,
+        ...controlLookup(e.name ?? e.property),
       },
     };
   }
@@ -293,5 +299,12 @@ function applyExposeMetadata(c: EntityConfig, e: Expose): void {
   if (hint.icon) p.icon = hint.icon;
   if (hint.enabledByDefault !== undefined) p.enabled_by_default = hint.enabledByDefault;
   if (hint.name !== undefined) p.name = hint.name;
+  // named after its device class ("Battery", "Identify"): no name, HA shows its own (translated) class name
+  else if (typeof p.device_class === "string" && p.name === humanise(p.device_class)) delete p.name;
   for (const k of Object.keys(p)) if (p[k] === undefined) delete p[k];
 }
+
+const humanise = (deviceClass: string): string => {
+  const words = deviceClass.replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};

@@ -4,25 +4,29 @@
  * Action values become device triggers the first time they are seen (only values the definition lists, when it lists
  * them).
  */
+
+import type { BridgeEvents } from "../../eventBus.js";
 import { BridgeError, errorMessage } from "../../util/errors.js";
 import { versions } from "../../util/versions.js";
-import type { BridgeDevice } from "../../zigbee/bridgeDevice.js";
 import type { BridgeContext, Feature } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { ActionTriggers } from "./actionTriggers.js";
-import { DiscoveryLifecycle } from "./discoveryLifecycle.js";
+import { DiscoveryLifecycle, type SyncOptions } from "./discoveryLifecycle.js";
 import {
   bridgeMessages,
   type DiscoveryEnv,
   type DiscoveryMessage,
   deviceMessages,
   groupMessages,
+  groupNodeId,
 } from "./discoveryPayloads.js";
+import type { GroupMember } from "./groupExposes.js";
 
 const NS = "z2m:homeassistant";
+const BIRTH_DELAY_MS = 30_000;
 
 export interface HomeAssistantOptions {
-  /** delay before answering HA's birth message (default: random 0–2 s, so many bridges don't answer at once) */
+  /** delay before answering HA's birth message (default 30 s, as zigbee2mqtt) */
   birthDelayMs?: () => number;
   /** longest wait for our retained configs at start (default 5 s; normally a marker ends it much sooner) */
   learnTimeoutMs?: number;
@@ -34,6 +38,8 @@ export class HomeAssistant implements Feature {
   private readonly actions: ActionTriggers;
   /** devices removed (until they join again) */
   private readonly removed = new Set<string>();
+  /** devices with discovered entities (kept through a new interview) */
+  private readonly discovered = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private offMessages: (() => void) | undefined;
   private offAdjuster: (() => void) | undefined;
@@ -44,6 +50,7 @@ export class HomeAssistant implements Feature {
   private readonly mocks = new Map<string, Set<string>>();
   private ready: Promise<void> | undefined;
   private started = false;
+  private coordinatorHw: string | undefined;
   private pending: Promise<void> | undefined;
 
   constructor(
@@ -68,7 +75,7 @@ export class HomeAssistant implements Feature {
     const rediscover = () => void this.announce();
     bus.on("devicesChanged", this, rediscover);
     bus.on("groupsChanged", this, rediscover);
-    bus.on("entityRenamed", this, rediscover);
+    bus.on("entityRenamed", this, (e) => void this.onRenamed(e));
     bus.on("entityRemoved", this, (e) => this.onRemoved(e.kind, e.id));
     bus.on("deviceJoined", this, (e) => void this.removed.delete(e.ieee));
     bus.on("statePublished", this, (e) => this.onState(e.key, e.name, e.state));
@@ -100,18 +107,26 @@ export class HomeAssistant implements Feature {
     const env = this.env();
     if (!env) return [];
     const { zigbee } = this.ctx;
-    const coordinator = zigbee.coordinator();
-    const out = bridgeMessages(env, coordinator?.definition?.model ?? coordinator?.zh.manufacturerName);
+    const out = bridgeMessages(env, this.coordinatorHw);
     for (const d of zigbee.devices()) {
-      if (!this.removed.has(d.ieee))
-        out.push(...this.withMocks(d.ieee, deviceMessages(env, d, this.actions.get(d.ieee))));
+      // as zigbee2mqtt: a new device is discovered once its interview is over (its firmware version is known then);
+      // one discovered before keeps its entities through a new interview
+      const interviewing = d.zh.interviewState === "PENDING" || d.zh.interviewState === "IN_PROGRESS";
+      if (this.removed.has(d.ieee) || (interviewing && !this.discovered.has(d.ieee))) continue;
+      const messages = deviceMessages(env, d, this.actions.get(d.ieee));
+      if (messages.length > 0) this.discovered.add(d.ieee);
+      out.push(...this.withMocks(d.ieee, messages));
     }
     for (const g of zigbee.groups()) {
-      const members = g
-        .members()
-        .map((m) => zigbee.device(m.ieee))
-        .filter((d): d is BridgeDevice => d !== undefined && d.definition !== undefined);
-      out.push(...this.withMocks(String(g.id), groupMessages(env, g, members)));
+      const members: GroupMember[] = [];
+      for (const m of g.members()) {
+        const device = zigbee.device(m.ieee);
+        const endpoint = device?.endpoint(m.endpoint);
+        if (device?.definition) members.push({ device, endpoint: endpoint && device.endpointName(endpoint) });
+      }
+      // `<group>/availability` is published for a group with members that have availability
+      const availability = members.some((m) => m.device.options.disabled !== true && env.availabilityEnabled(m.device));
+      out.push(...this.withMocks(String(g.id), groupMessages(env, g, members, availability)));
     }
     return out;
   }
@@ -133,11 +148,11 @@ export class HomeAssistant implements Feature {
       version: versions.zigmqtt,
       coordinatorIeee: coordinator.ieee,
       legacyActionSensor: s.homeassistant.legacy_action_sensor,
+      lastSeen: s.advanced.last_seen !== "disable",
       eventEntities: s.homeassistant.experimental_event_entities,
       availabilityEnabled: (d) => {
         const own = d.options.availability;
-        if (own === false) return false;
-        return own === true || typeof own === "object" || s.availability.enabled;
+        return own !== false && (own === true || typeof own === "object" || s.availability.enabled);
       },
     };
   }
@@ -145,11 +160,24 @@ export class HomeAssistant implements Feature {
   private async initialDiscovery(): Promise<void> {
     try {
       const found = await this.lifecycle.learn(this.options.learnTimeoutMs ?? 5000);
+      this.coordinatorHw = await this.coordinatorHardware();
       this.rememberTriggers(found);
       this.started = true;
-      await this.lifecycle.sync(this.messages());
+      await this.lifecycle.sync(() => this.messages());
     } catch (e) {
       this.ctx.logger.error(`Home Assistant discovery failed: ${errorMessage(e)}`, NS);
+    }
+  }
+
+  /** The bridge device's hardware: the coordinator's type and firmware revision ("ZStack3x0 20240710"). */
+  private async coordinatorHardware(): Promise<string | undefined> {
+    try {
+      const { type, meta } = await this.ctx.zigbee.coordinatorVersion();
+      const revision = meta.revision;
+      return revision === undefined || revision === "" ? type : `${type} ${String(revision)}`;
+    } catch (e) {
+      this.ctx.logger.debug(() => `No coordinator version for Home Assistant: ${errorMessage(e)}`, NS);
+      return undefined;
     }
   }
 
@@ -164,16 +192,28 @@ export class HomeAssistant implements Feature {
     }
   }
 
-  private announce(force = false): Promise<void> {
+  private announce(options: SyncOptions = {}): Promise<void> {
     if (!this.started) return Promise.resolve();
-    const run = this.lifecycle.sync(this.messages(), force);
+    const run = this.lifecycle.sync(() => this.messages(), options);
     this.pending = run;
     return run;
+  }
+
+  /**
+   * A rename changes the entities' names and topics; with `homeassistant_rename` their entity ids follow, so (as
+   * zigbee2mqtt) the old configs are cleared first and HA registers the entities anew.
+   */
+  private onRenamed(e: BridgeEvents["entityRenamed"]): Promise<void> {
+    if (!e.homeassistantRename) return this.announce();
+    const env = this.env();
+    const node = !env ? undefined : e.kind === "device" ? e.id : groupNodeId(env, Number(e.id));
+    return this.announce({ clearFirst: (topic) => topic.split("/")[2] === node });
   }
 
   private onRemoved(kind: "device" | "group", id: string): void {
     if (kind === "device") {
       this.removed.add(id);
+      this.discovered.delete(id);
       this.actions.delete(id);
     }
     void this.announce();
@@ -194,9 +234,12 @@ export class HomeAssistant implements Feature {
     } else void publishAction();
   }
 
-  /** HA came back: after a small random delay, bridge state, discovery and the current states again. */
+  /**
+   * HA came back: as zigbee2mqtt, 30 s later (HA has set up its MQTT entities by then) the bridge state and the
+   * current states again. Discovery is retained: HA reads it when it subscribes, it is not published again.
+   */
   private onBirth(): void {
-    const delay = this.options.birthDelayMs?.() ?? Math.random() * 2000;
+    const delay = this.options.birthDelayMs?.() ?? BIRTH_DELAY_MS;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void this.republishAll(true);
@@ -214,13 +257,11 @@ export class HomeAssistant implements Feature {
     await this.republishAll(false);
   }
 
+  /** After HA's birth: the bridge state and the current states; after a lost session: every config. */
   private async republishAll(withStates: boolean): Promise<void> {
     try {
-      if (withStates) {
-        await this.ctx.mqtt.publish("bridge/state", JSON.stringify({ state: "online" }), { retain: true, qos: 1 });
-      }
-      await this.announce(true);
-      if (!withStates) return;
+      if (!withStates) return await this.announce({ force: true });
+      await this.ctx.mqtt.publish("bridge/state", JSON.stringify({ state: "online" }), { retain: true, qos: 1 });
       const { zigbee, state } = this.ctx;
       for (const d of zigbee.devices()) if (state.has(d.ieee)) await this.deps.publisher.publish(d, {});
       for (const g of zigbee.groups()) if (state.has(String(g.id))) await this.deps.publisher.publish(g, {});

@@ -59,10 +59,9 @@ export function switchConfig(e: Expose, topics: EntityTopics): EntityConfig | un
       state_topic: topics.state,
       value_template: valueTemplate(state.property),
       command_topic: topics.command(e.endpoint),
+      // HA's state_on/state_off default to the payloads
       payload_on: state.value_on ?? "ON",
       payload_off: state.value_off ?? "OFF",
-      state_on: state.value_on ?? "ON",
-      state_off: state.value_off ?? "OFF",
     },
   };
 }

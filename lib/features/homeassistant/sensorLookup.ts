@@ -1,5 +1,5 @@
 /**
- * Home Assistant classes for read-only numeric and binary exposes, by property name. A device_class is only used
+ * Home Assistant classes for read-only numeric and binary exposes, and icons for controls, by expose name. A device_class is only used
  * when the expose's unit is one Home Assistant accepts for it (otherwise HA rejects the entity).
  */
 
@@ -116,4 +116,14 @@ const BINARY: Record<string, BinaryLookup> = {
 
 export function binaryLookup(property: string): BinaryLookup {
   return { ...(BINARY[property] ?? {}) };
+}
+
+/** Icons and default visibility of controls (selects, …), by expose name (the same for every endpoint). */
+const CONTROLS: Record<string, { icon?: string; enabled_by_default?: boolean }> = {
+  effect: { icon: "mdi:palette", enabled_by_default: false },
+  power_on_behavior: { icon: "mdi:power-settings" },
+};
+
+export function controlLookup(name: string): { icon?: string; enabled_by_default?: boolean } {
+  return { ...(CONTROLS[name] ?? {}) };
 }

@@ -3,7 +3,7 @@
 const VALUE_TEMPLATE =
   "{\"latest_version\":\"{{ value_json['update']['latest_version'] }}\"," +
   "\"installed_version\":\"{{ value_json['update']['installed_version'] }}\"," +
-  "\"update_percentage\":{{ value_json['update'].get('progress','null') }}," +
+  "\"update_percentage\":{{ value_json['update'].get('progress', 'null') }}," +
   "\"in_progress\":{{ (value_json['update']['state'] == 'updating')|lower }}}";
 
 /** The entity's config (component `update`, object id `update`); its install button sends an `ota_update/update`. */

@@ -75,6 +75,13 @@ describe("Home Assistant discovery of the demo devices", () => {
       entity_category: "config",
       command_topic: `${BASE}/${bulb}/set/power_on_behavior`,
       options: ["off", "on", "toggle", "previous"],
+      icon: "mdi:power-settings",
+    });
+    // the effect select is hidden by default (the light has the effects), as zigbee2mqtt's
+    expect(await config(world.ha, `homeassistant/select/${bulb}/effect/config`)).toMatchObject({
+      name: "Effect",
+      icon: "mdi:palette",
+      enabled_by_default: false,
     });
   });
 
@@ -91,7 +98,7 @@ describe("Home Assistant discovery of the demo devices", () => {
     expect(await at("temperature")).toEqual(
       sensor(id, "temperature", device, {
         ...measured,
-        name: "Temperature",
+        enabled_by_default: true, // no name: HA names it after its device class
         device_class: "temperature",
         unit_of_measurement: "°C",
       }),
@@ -99,7 +106,7 @@ describe("Home Assistant discovery of the demo devices", () => {
     expect(await at("humidity")).toEqual(
       sensor(id, "humidity", device, {
         ...measured,
-        name: "Humidity",
+        enabled_by_default: true, // no name: HA names it after its device class
         device_class: "humidity",
         unit_of_measurement: "%",
       }),
@@ -107,7 +114,7 @@ describe("Home Assistant discovery of the demo devices", () => {
     expect(await at("battery")).toEqual(
       sensor(id, "battery", device, {
         ...measured,
-        name: "Battery",
+        enabled_by_default: true, // no name: HA names it after its device class
         device_class: "battery",
         unit_of_measurement: "%",
         entity_category: "diagnostic",
@@ -142,13 +149,11 @@ describe("Home Assistant discovery of the demo devices", () => {
       command_topic: `${BASE}/${id}/set`,
       payload_on: "ON",
       payload_off: "OFF",
-      state_on: "ON",
-      state_off: "OFF",
     });
     const at = (p: string) => config(world.ha, `homeassistant/sensor/${id}/${p}/config`);
     expect(await at("power")).toEqual(
       sensor(id, "power", device, {
-        name: "Power",
+        enabled_by_default: true,
         device_class: "power",
         state_class: "measurement",
         unit_of_measurement: "W",
@@ -156,7 +161,7 @@ describe("Home Assistant discovery of the demo devices", () => {
     );
     expect(await at("energy")).toEqual(
       sensor(id, "energy", device, {
-        name: "Energy",
+        enabled_by_default: true,
         device_class: "energy",
         state_class: "total_increasing",
         unit_of_measurement: "kWh",
@@ -218,6 +223,7 @@ describe("Home Assistant discovery of the demo devices", () => {
       "button/restart",
       "select/log_level",
       "sensor/coordinator_version",
+      "sensor/network_map",
       "sensor/version",
       "switch/permit_join",
     ]);
@@ -227,6 +233,7 @@ describe("Home Assistant discovery of the demo devices", () => {
       model: "Bridge",
       manufacturer: "zigmqtt",
       sw_version: "0.1.0",
+      hw_version: "ZStack3x0 20240710", // the coordinator's type and firmware revision, as zigbee2mqtt's
     };
     expect(await config(world.ha, `homeassistant/binary_sensor/${node}/connection_state/config`)).toEqual({
       name: "Connection state",
@@ -247,6 +254,18 @@ describe("Home Assistant discovery of the demo devices", () => {
       payload_on: '{"time": 254}',
       payload_off: '{"time": 0}',
       state_topic: `${BASE}/bridge/info`,
+      icon: "mdi:human-greeting-proximity",
+      device: bridgeDevice,
+    });
+    const restart = await config(world.ha, `homeassistant/button/${node}/restart/config`);
+    expect(restart).toMatchObject({ device_class: "restart", name: "Restart" });
+    expect(restart).not.toHaveProperty("entity_category"); // as zigbee2mqtt's: a plain button
+    expect(await config(world.ha, `homeassistant/sensor/${node}/network_map/config`)).toMatchObject({
+      state_topic: `${BASE}/bridge/response/networkmap`,
+      json_attributes_topic: `${BASE}/bridge/response/networkmap`,
+      json_attributes_template: "{{ value_json.data.value | tojson }}",
+      entity_category: "diagnostic",
+      enabled_by_default: false,
       device: bridgeDevice,
     });
   });

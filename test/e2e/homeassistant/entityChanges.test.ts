@@ -36,6 +36,18 @@ describe("Home Assistant discovery through entity changes", () => {
         sw_version: "0.1.0",
         via_device: `zigbee2mqtt_bridge_${controller.zigbee.coordinator()?.ieee}`,
       },
+      // the members' effects (the light's effect list; a group has no effect select)
+      effect: true,
+      effect_list: [
+        "blink",
+        "breathe",
+        "okay",
+        "channel_change",
+        "finish_effect",
+        "stop_effect",
+        "colorloop",
+        "stop_colorloop",
+      ],
       group: [`${ieee("bulb")}_light_${BASE}`],
       max_mireds: 500,
       min_mireds: 153,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { TopicRouter } from "../../../lib/mqtt/topicRouter.js";
+import type { Scenario } from "../../../lib/simulator/scenario/scenario.js";
 import type { BridgeTopics } from "../../support/haDiscoveryChecker.js";
 import { connectTestClient, type TestClient } from "../../support/mqttTestClient.js";
 import { BASE, type BridgeTestWorld, type RunningBridge, useBridgeWorld } from "../support/bridgeWorld.js";
@@ -12,14 +13,23 @@ export interface HaWorld extends BridgeTestWorld {
   readonly ha: TestClient;
 }
 
-/** The bridge world with Home Assistant discovery on, plus a client that sees the discovery topic. */
-export function useHaWorld(config: Record<string, unknown> = {}): HaWorld {
-  const world = useBridgeWorld({ config: { homeassistant: { enabled: true }, ...config } });
+/**
+ * The bridge world with Home Assistant discovery on, plus a client that sees the discovery topic. By default the
+ * demo devices; `network` gives another scenario, its device count and how many configs its discovery has.
+ */
+export function useHaWorld(
+  config: Record<string, unknown> = {},
+  network: { scenario: Scenario; devices: number; configs: number } | undefined = undefined,
+): HaWorld {
+  const world = useBridgeWorld({
+    config: { homeassistant: { enabled: true }, ...config },
+    ...(network ? { scenario: network.scenario, devices: network.devices } : {}),
+  });
   let ha: TestClient | undefined;
   beforeAll(async () => {
     ha = await connectTestClient(world.broker.url);
     await ha.subscribe(`${DISCOVERY}/#`);
-    await waitFor(() => latestDiscovery(ha as TestClient).size > 20, 10_000, "discovery");
+    await waitFor(() => latestDiscovery(ha as TestClient).size >= (network?.configs ?? 21), 10_000, "discovery");
   });
   afterAll(async () => {
     await ha?.end();

@@ -95,8 +95,8 @@ describe("two bridges on one broker", () => {
       )[0];
     const counts = { [BASE]: 0, [SECOND]: 0 };
     for (const p of configs) counts[owner(p) as keyof typeof counts]++;
-    // 26 entities each, plus the firmware update entities of the plug and the remote
-    expect(counts).toEqual({ [BASE]: 28, [SECOND]: 28 });
+    // 27 entities each (the bridge's 8 with its network map), plus the firmware update entities of the plug and remote
+    expect(counts).toEqual({ [BASE]: 29, [SECOND]: 29 });
     const uniqueIds = configs.map((p) => p.unique_id);
     expect(new Set(uniqueIds).size).toBe(uniqueIds.length);
     // every topic was only ever written by one bridge
