@@ -85,8 +85,12 @@ export class Availability implements Feature {
       wanted.add(d.ieee);
       const known = this.tracked.get(d.ieee);
       if (known) {
-        if (known.timeoutMs !== undefined && known.timeoutMs !== this.timeoutMs(d) && !known.pinging)
-          void this.check(known);
+        const timeout = this.timeoutMs(d);
+        if (known.timeoutMs !== undefined && known.timeoutMs !== timeout && !known.pinging) {
+          // a new timeout counts from now (as zigbee2mqtt): the device is judged when it has passed
+          known.timeoutMs = timeout;
+          this.schedule(known, timeout, d);
+        }
         continue;
       }
       const t: Tracked = {
@@ -179,10 +183,12 @@ export class Availability implements Feature {
     this.schedule(t, timeout * factor);
   }
 
-  private schedule(t: Tracked, delayMs: number): void {
+  private schedule(t: Tracked, delayMs: number, d = this.ctx.zigbee.device(t.ieee)): void {
     if (this.stopped) return;
     clearTimeout(t.timer);
-    const jitter = Math.random() * this.settings.active.max_jitter * (this.minuteMs / MINUTE_MS);
+    // the jitter spreads pings; a battery device is not pinged, so its timeout is exact
+    const jitter =
+      d && this.isActive(d) ? Math.random() * this.settings.active.max_jitter * (this.minuteMs / MINUTE_MS) : 0;
     t.timer = setTimeout(() => void this.check(t), Math.max(0, delayMs) + jitter);
     t.timer.unref();
   }

@@ -49,18 +49,20 @@ export const availabilitySchema: JsonSchema = {
   },
 };
 
-/** Per-device `availability`: a switch or the active-availability knobs. */
+/** Per-device `availability`: a switch or the active-availability knobs (taking effect at once, no restart). */
 export const deviceAvailabilitySchema: JsonSchema = {
   oneOf: [
     { type: "boolean" },
     {
       type: "object",
       properties: Object.fromEntries(
-        Object.entries(activeAvailabilityProperties).map(([k, { default: _omit, minimum, ...rest }]) => [
-          k,
-          // zigbee2mqtt does not bound a device's own timeout (its device options are free-form): 0.1 min is valid
-          k === "timeout" ? { ...rest, exclusiveMinimum: 0 } : { ...rest, minimum },
-        ]),
+        Object.entries(activeAvailabilityProperties).map(
+          ([k, { default: _omit, minimum, requiresRestart: _now, ...rest }]) => [
+            k,
+            // zigbee2mqtt does not bound a device's own timeout (its device options are free-form): 0.1 min is valid
+            k === "timeout" ? { ...rest, exclusiveMinimum: 0 } : { ...rest, minimum },
+          ],
+        ),
       ),
     },
   ],

@@ -100,6 +100,8 @@ describe("availability", () => {
     const since = mqtt.mark();
     const rsp = await request(mqtt, "device/options", { id: sensor, options: { availability: { timeout: 1 } } });
     expect(rsp.status).toBe("ok");
+    // it takes effect at once (as zigbee2mqtt), counted from now: online until that timeout has passed
+    expect((rsp.data as { restart_required?: boolean }).restart_required).toBe(false);
     await mqtt.waitForMessage((m) => m.topic === topic(sensor) && m.payload === OFFLINE, { since, timeoutMs: 10_000 });
     const back = mqtt.mark();
     await bridge.simulator.generateReports({
