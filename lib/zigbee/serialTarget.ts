@@ -51,8 +51,7 @@ export async function resolveSerialTarget(
   if (port?.startsWith(VIRTUAL_PREFIX)) {
     const scenario = port.slice(VIRTUAL_PREFIX.length) || "demo";
     const adapter = virtualAdapter(serial.adapter);
-    // a virtual ConBee is a serial port, as a real one is: a pty through socat (on TCP, herdsman's deconz driver
-    // needs the close handler guard of deconzDriver.ts)
+    // a virtual ConBee is a serial port, as a real one is: a pty through socat (TCP when socat is missing)
     const serialPty = adapter === "deconz" && socatAvailable();
     if (adapter === "deconz" && !serialPty)
       logger.warning("socat is not installed: the virtual ConBee is on TCP instead of a serial port", NS);
