@@ -3,16 +3,17 @@ import { differences, writeBaseline } from "./baseline.js";
 import { catalogSlice, configureCovering, loadCatalog } from "./catalog.js";
 import { DEVICE_STATUS, type Outcome, runOnBridge } from "./configureRun.js";
 
-/** the number of configure-*.test.ts files the definitions are spread over (run in parallel by vitest) */
+/** configure-*.test.ts files the definitions are spread over (vitest runs them in parallel when it has workers) */
 export const SLICES = 2;
 /** devices per herdsman instance: herdsman rewrites its whole database at every device save */
 const BATCH = 150;
 
 /**
- * Slice `n` of every zigbee-herdsman-converters definition a simulated device can stand for: one device per
- * definition, built from its fingerprint (or its zigbee model with the common standard clusters), joins the whole
- * bridge on the simulator. Each must be interviewed and resolve to its definition, and the configure the bridge
- * runs must end as it did on the pinned versions (the baseline): a ZCL status the generic device answers for a
+ * Slice `n` of the definitions that cover every configure code path of zigbee-herdsman-converters (one simulable
+ * definition per distinct configure signature, see `configureCovering`): a device per definition, built from its
+ * fingerprint (or its zigbee model with the common standard clusters), joins the bridge's Zigbee layer on the
+ * simulator. Each is interviewed and resolved by the bridge, and the configure the bridge runs must end as it did
+ * on the pinned versions (the baseline): a ZCL status the generic device answers for a
  * manufacturer-specific attribute or cluster, or an endpoint it lacks, is the simulator's limit and is in the
  * baseline; anything new is a regression of the stack (or, after an upgrade, a change to review).
  */
