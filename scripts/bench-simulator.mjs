@@ -22,7 +22,7 @@ const ctrl = new Controller({
     channelList: [15],
     networkKey: Array.from({ length: 16 }, (_, i) => i),
   },
-  serialPort: { path: ptyPath ?? sim.url, adapter, baudRate: 115200 },
+  transport: { path: ptyPath ?? sim.url, adapter, baudRate: 115200 },
   databasePath: join(dir, "database.db"),
   databaseBackupPath: join(dir, "db.backup"),
   backupPath: join(dir, "backup.json"),

@@ -22,7 +22,7 @@ const ctrl = new Controller({
     channelList: [11],
     networkKey: [1, 3, 5, 7, 9, 11, 13, 15, 0, 2, 4, 6, 8, 10, 12, 13],
   },
-  serialPort: { path: sim.url, adapter: "zstack" },
+  transport: { path: sim.url, adapter: "zstack" },
   databasePath: join(dir, "database.db"),
   databaseBackupPath: join(dir, "database.db.backup"),
   backupPath: join(dir, "coordinator_backup.json"),

@@ -156,7 +156,7 @@ export class Simulator {
     this.saveNow();
   }
 
-  /** `tcp://127.0.0.1:PORT`, as zigbee-herdsman takes it in `serialPort.path` */
+  /** `tcp://127.0.0.1:PORT`, as zigbee-herdsman takes it in `transport.path` */
   get url(): string {
     return `tcp://${this.options.host ?? "127.0.0.1"}:${this.port}`;
   }

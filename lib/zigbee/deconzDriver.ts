@@ -4,7 +4,7 @@ import type { Logger } from "../util/logger.js";
 const NS = "z2m:zigbee";
 
 /**
- * Workarounds for zigbee-herdsman 10.9.5's `deconz` adapter (ConBee / RaspBee), applied from outside through the
+ * Workarounds for zigbee-herdsman 11.1.1's `deconz` adapter (ConBee / RaspBee), applied from outside through the
  * objects' own fields: herdsman's files are not patched. Everything here is guarded: when herdsman's internals change
  * and a field is missing, it says so at debug level and does nothing.
  *
@@ -14,16 +14,14 @@ const NS = "z2m:zigbee";
  *    stopped herdsman thus keeps talking to the stick (or keeps trying to lock its port every 5 s, failing while a
  *    new bridge holds it), the bridge's in-process restart and reconnect end up with two drivers on one stick, and
  *    the timer keeps the process alive. {@link quiesceDeconz} clears that timer after a stop.
- * 2. On TCP (`tcp://host:port`, ser2net or a network ConBee) the driver registers its socket close handler unbound
- *    (`socketPort.once("close", this.onPortClose)`), so every disconnect and every shutdown throws a TypeError from a
- *    socket event, which nothing can catch. {@link guardDeconz} binds that handler on the driver instance as soon
- *    as herdsman creates the adapter, before the driver's first tick opens the socket (the driver reads the
- *    property each time it opens one).
- * 3. The driver times out a request whose APS-DATA.confirm never comes after `request.timeout * 1000` ms, "seconds *
+ * 2. The driver times out a request whose APS-DATA.confirm never comes after `request.timeout * 1000` ms, "seconds *
  *    1000", while every caller passes milliseconds (10 s ZDO and ZCL, 60 s broadcasts): a lost confirm held the
  *    command, and every later command to that device behind it, for hours. {@link guardDeconz} wraps the driver's
  *    `enqueueApsDataRequest` on the instance to hand it a copy of the request with the timeout in seconds (the
  *    adapter keeps its own request, in ms, for the response it waits for).
+ *
+ * (herdsman 10.x also registered the TCP socket's close handler unbound, so every disconnect threw from a socket
+ * event; 11.x's shared transport binds it, and the guard this file had for it is gone.)
  *
  * Left as they are (no handle to reach them): the adapter's own 1 s `setInterval` (request timeouts; it touches
  * no port, but keeps the event loop alive, so the process ends with an explicit exit, as lib/main.ts does) and the
@@ -32,7 +30,6 @@ const NS = "z2m:zigbee";
 
 interface DeconzDriverFields {
   tickTimer?: unknown;
-  onPortClose?: unknown;
   isOpen?: unknown;
   close?: unknown;
   enqueueApsDataRequest?: unknown;
@@ -75,14 +72,14 @@ export function quiesceDeconz(h: Controller, logger: Logger): void {
 }
 
 /**
- * Fixes up the deconz driver as soon as `h` creates its adapter (2. and 3. above): watches herdsman's `adapter`
+ * Fixes up the deconz driver as soon as `h` creates its adapter (2. above): watches herdsman's `adapter`
  * field, which Controller.start() assigns. No-op for other adapters.
  */
 export function guardDeconz(h: Controller, logger: Logger): void {
   const holder = h as unknown as Record<string, unknown>;
   const existing = Object.getOwnPropertyDescriptor(holder, "adapter");
   if (existing && (!existing.configurable || !("value" in existing))) {
-    logger.debug("zigbee-herdsman's 'adapter' field cannot be watched: the deconz TCP close guard is off", NS);
+    logger.debug("zigbee-herdsman's 'adapter' field cannot be watched: the deconz confirm timeout fix is off", NS);
     return;
   }
   let value = existing?.value;
@@ -94,8 +91,6 @@ export function guardDeconz(h: Controller, logger: Logger): void {
       value = v;
       const driver = deconzDriver(h, logger, v);
       if (!driver) return;
-      if (typeof driver.onPortClose === "function") driver.onPortClose = driver.onPortClose.bind(driver);
-      else logger.debug("deconz driver without onPortClose(): the TCP close guard is off (herdsman changed?)", NS);
       const enqueue = driver.enqueueApsDataRequest;
       if (typeof enqueue === "function") {
         driver.enqueueApsDataRequest = (request: unknown) => {

@@ -55,8 +55,7 @@ export async function resolveSerialTarget(
       import("../simulator/simulator.js"),
       import("../simulator/transport/ptyBridge.js"),
     ]);
-    // a virtual ConBee is a serial port, as a real one is: a pty through socat (on TCP, herdsman's deconz driver
-    // needs the close handler guard of deconzDriver.ts)
+    // a virtual ConBee is a serial port, as a real one is: a pty through socat (TCP when socat is missing)
     const serialPty = adapter === "deconz" && socatAvailable();
     if (adapter === "deconz" && !serialPty)
       logger.warning("socat is not installed: the virtual ConBee is on TCP instead of a serial port", NS);

@@ -16,7 +16,7 @@ export interface UsbFingerprint {
   productId: string;
   /** required for shared vendor:product pairs; tested case-insensitively against the identity text */
   match?: RegExp;
-  /** serial options the stick needs (herdsman's own table; pass them to herdsman's serialPort options) */
+  /** serial options the stick needs (herdsman's own table; pass them to herdsman's transport options) */
   rtscts?: boolean;
   baudRate?: number;
 }

@@ -101,7 +101,7 @@ export class Zigbee {
         channelList: [adv.channel],
         networkKey: adv.network_key as number[],
       },
-      serialPort: {
+      transport: {
         path: target.path,
         adapter: target.adapter as never,
         baudRate: s.serial.baudrate ?? target.baudRate,

@@ -12,7 +12,7 @@ zhc.setLogger({ debug: quiet, info: quiet, warning: quiet, error: quiet });
 export function bareHerdsman(url, dir) {
   return new Controller({
     network: NETWORK,
-    serialPort: { path: url, adapter: "zstack" },
+    transport: { path: url, adapter: "zstack" },
     databasePath: join(dir, "database.db"),
     databaseBackupPath: join(dir, "database.db.backup"),
     backupPath: join(dir, "coordinator_backup.json"),

@@ -1,7 +1,15 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TestBroker } from "../../support/broker.js";
 import { retainedOn, type TestClient } from "../../support/mqttTestClient.js";
 import { BASE, json, type RunningBridge, useBridgeWorld } from "../support/bridgeWorld.js";
+
+/** the exact versions package.json pins */
+const PINS = (
+  JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+    dependencies: Record<string, string>;
+  }
+).dependencies;
 
 /** The whole chain: bridge + virtual coordinator + real broker, as a user sees it on MQTT. */
 describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
@@ -64,8 +72,8 @@ describe("bridge: Zigbee ↔ MQTT with the demo devices", () => {
     });
     const info = json((await mqtt.waitForMessage(`${BASE}/bridge/info`, { since: STARTUP })).payload);
     expect(info).toMatchObject({
-      zigbee_herdsman: { version: "10.9.5" },
-      zigbee_herdsman_converters: { version: "26.112.0" },
+      zigbee_herdsman: { version: PINS["zigbee-herdsman"] },
+      zigbee_herdsman_converters: { version: PINS["zigbee-herdsman-converters"] },
     });
     expect(JSON.stringify(info.config)).not.toMatch(/network_key/);
     expect(

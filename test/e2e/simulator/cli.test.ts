@@ -71,7 +71,7 @@ describe("simulator CLI --adapter", () => {
     expect(p.out()).toMatch(/adapter deconz, scenario demo, 4 devices/);
     const controller = new Controller({
       network: NETWORK,
-      serialPort: { path: tty, adapter: "deconz", baudRate: 115200 },
+      transport: { path: tty, adapter: "deconz", baudRate: 115200 },
       databasePath: join(dir, "database.db"),
       databaseBackupPath: join(dir, "database.db.backup"),
       backupPath: join(dir, "coordinator_backup.json"),

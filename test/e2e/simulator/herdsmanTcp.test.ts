@@ -7,7 +7,7 @@ import { collectStates, configure, convertSet, definitionOf } from "../support/z
 type Device = ReturnType<Controller["getDevices"]>[number];
 
 /**
- * The whole chain with no fakes: unmodified zigbee-herdsman 10.9.5 speaks Z-Stack MT over TCP to the virtual
+ * The whole chain with no fakes: unmodified zigbee-herdsman 11.1.1 speaks Z-Stack MT over TCP to the virtual
  * coordinator; the demo devices join, are interviewed, configured and controlled.
  */
 describe("zigbee-herdsman on the virtual coordinator over TCP", () => {

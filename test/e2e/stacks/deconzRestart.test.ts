@@ -19,7 +19,7 @@ import {
 import { removeDir, tempDir, waitFor } from "../support/herdsmanWorld.js";
 
 const ENTRY = join(import.meta.dirname, "../../../dist/index.js");
-/** herdsman 10.9.5's deconz driver reopens a closed port 5 s after it closed (its WaitToReconnect state) */
+/** herdsman's deconz driver (10.9.5, 11.1.1) reopens a closed port 5 s after it closed (its WaitToReconnect state) */
 const OLD_DRIVER_RECONNECT_WINDOW_MS = 7_000;
 
 /** How many file descriptors of this process have `device` (the ConBee's pty) open. */

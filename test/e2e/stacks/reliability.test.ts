@@ -24,25 +24,14 @@ describe.each(STACKS)("on the %s virtual coordinator", (adapter) => {
     const reads = sim.deconz?.stats.paramReads ?? 0;
     const since = w.mqtt.mark();
     sim.dropHost();
-    if (adapter === "zstack") {
-      // herdsman's zstack adapter reports the disconnect; the bridge goes offline and reconnects
-      await w.mqtt.waitForMessage(
-        (m) => m.topic === `${BASE}/bridge/event` && json(m.payload).type === "adapter_reconnected",
-        { since, timeoutMs: 30_000 },
-      );
-    } else {
-      // herdsman's deconz driver reopens the serial port by itself (after 5 s) and reads the stick's 12 parameters
-      // again; the bridge is never told
-      await waitFor(
-        () => sim.transport.stats.connections > connections && (sim.deconz?.stats.paramReads ?? 0) >= reads + 12,
-        30_000,
-        "the host to reopen the port and read the configuration",
-      );
-      const told = w.mqtt.messages
-        .slice(since)
-        .filter((m) => m.topic === `${BASE}/bridge/state` || m.payload.includes("adapter_disconnected"));
-      expect(told).toEqual([]);
-    }
+    // herdsman 11's adapters (zstack, and deconz through its shared transport) report the disconnect; the bridge
+    // goes offline and reconnects (herdsman 10.9.5's deconz driver reopened the port by itself, untold)
+    await w.mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/bridge/event` && json(m.payload).type === "adapter_reconnected",
+      { since, timeoutMs: 30_000 },
+    );
+    expect(sim.transport.stats.connections).toBeGreaterThan(connections);
+    if (adapter === "deconz") expect(sim.deconz?.stats.paramReads ?? 0).toBeGreaterThan(reads);
     await setBrightness(w, 42);
   }, 40_000);
 
@@ -109,8 +98,9 @@ describe("deCONZ faults", () => {
     expect(d.queues.maxInFlight).toBeGreaterThan(1);
   });
 
-  // the first command's confirm is lost: herdsman gives up on it after its timeout (10 s; herdsman 10.9.5's deconz
-  // driver waited hours until lib/zigbee/deconzDriver.ts), so its state message does not come, but the bulb has it.
+  // the first command's confirm is lost: herdsman gives up on it after its timeout (10 s; the deconz driver of
+  // herdsman 10.9.5 and 11.1.1 waits hours without lib/zigbee/deconzDriver.ts), so its state message does not come,
+  // but the bulb has it.
   // (This test once passed only because a stopped bridge's deconz driver, still ticking in the same process,
   // emptied every queue of the process each time it tried to reconnect.)
   it("a dropped APS confirm: the command still reaches the bulb, and the next commands work", async () => {

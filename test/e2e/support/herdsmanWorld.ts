@@ -60,7 +60,7 @@ export async function startSimulator(
 export function createController(dir: string, path: string, interviewed?: Set<string>): Controller {
   const controller = new Controller({
     network: NETWORK,
-    serialPort: { path, adapter: "zstack", baudRate: 115200, rtscts: false },
+    transport: { path, adapter: "zstack", baudRate: 115200, rtscts: false },
     databasePath: join(dir, "database.db"),
     databaseBackupPath: join(dir, "database.db.backup"),
     backupPath: join(dir, "coordinator_backup.json"),

@@ -66,15 +66,12 @@ describe("quiesceDeconz", () => {
 });
 
 describe("guardDeconz", () => {
-  it("binds onPortClose and hands the driver its timeouts in seconds once herdsman assigns the adapter", () => {
+  it("hands the driver its timeouts in seconds once herdsman assigns the adapter", () => {
     const { logger } = recordingLogger();
     const h = herdsman(undefined);
     guardDeconz(h, logger);
     const enqueued: unknown[] = [];
     const driver: Record<string, unknown> = {
-      onPortClose(this: unknown) {
-        return this;
-      },
       enqueueApsDataRequest(this: unknown, request: unknown) {
         enqueued.push(request);
         return this;
@@ -83,19 +80,17 @@ describe("guardDeconz", () => {
     const adapter = new DeconzAdapter(driver);
     (h as unknown as { adapter: unknown }).adapter = adapter;
     expect((h as unknown as { adapter: unknown }).adapter).toBe(adapter);
-    const detached = driver.onPortClose as () => unknown;
-    expect(detached()).toBe(driver);
     const request = { timeout: 10_000, clusterId: 6 };
     expect((driver.enqueueApsDataRequest as (r: unknown) => unknown)(request)).toBe(driver);
     expect(enqueued).toEqual([{ timeout: 10, clusterId: 6 }]);
     expect(request.timeout).toBe(10_000);
   });
 
-  it("a driver without those methods: debug lines, no throw", () => {
+  it("a driver without enqueueApsDataRequest: a debug line, no throw", () => {
     const { logger, lines } = recordingLogger();
     const h = herdsman(undefined);
     guardDeconz(h, logger);
     (h as unknown as { adapter: unknown }).adapter = new DeconzAdapter({});
-    expect(lines.join("\n")).toMatch(/onPortClose[\s\S]*enqueueApsDataRequest/);
+    expect(lines.join("\n")).toMatch(/enqueueApsDataRequest/);
   });
 });

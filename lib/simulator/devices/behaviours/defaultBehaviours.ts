@@ -1,6 +1,7 @@
 import type { ClusterBehaviour } from "./clusterBehaviour.js";
 import { colorControlBehaviour } from "./colorControl.js";
 import { groupsBehaviour } from "./groups.js";
+import { iasZoneBehaviour } from "./iasZone.js";
 import { identifyBehaviour } from "./identify.js";
 import { levelControlBehaviour } from "./levelControl.js";
 import { onOffBehaviour } from "./onOff.js";
@@ -17,4 +18,5 @@ export const defaultBehaviours: readonly ClusterBehaviour[] = [
   onOffBehaviour,
   levelControlBehaviour,
   colorControlBehaviour,
+  iasZoneBehaviour,
 ];

@@ -1,0 +1,3 @@
+import { configureSlice } from "./configureSlice.js";
+
+configureSlice(1);
