@@ -66,8 +66,18 @@ function normaliseQuotedPayload(message) {
   return `${m[1]}${JSON.stringify(normaliseValue(json, ""))}${m[3]}`;
 }
 
+/**
+ * The bridge's own name, as the issue's measurement normalised it: in our payloads `zigmqtt` reads as zigbee2mqtt's
+ * `Zigbee2MQTT` (the bridge device's manufacturer and name, the start and stop log lines) and `zigmqtt_bridge_` as
+ * `zigbee2mqtt_bridge_` (the bridge's Home Assistant entity ids). The base topic `zigbee2mqtt/` is the same on both.
+ */
+export function normaliseIdentity(text, side) {
+  if (side.kind !== "ours") return text;
+  return text.replaceAll("zigmqtt_bridge_", "zigbee2mqtt_bridge_").replace(/\bzigmqtt\b(?![_/])/g, "Zigbee2MQTT");
+}
+
 export function normaliseMessage(msg, side) {
-  const text = normaliseText(msg.payload, side);
+  const text = normaliseIdentity(normaliseText(msg.payload, side), side);
   const json = parseJson(text);
   let payload = json !== undefined && json !== null && typeof json === "object" ? normaliseValue(json, "") : text;
   if (msg.topic.endsWith("/bridge/health") && isObj(payload)) payload = measurements(payload);
@@ -123,6 +133,7 @@ export function loadAllowlist(file) {
       topicRe: new RegExp(e.topic),
       pathRe: e.path !== undefined ? new RegExp(e.path) : undefined,
       stepRe: e.step !== undefined ? new RegExp(e.step) : undefined,
+      valueRe: e.ours !== undefined ? new RegExp(e.ours) : undefined,
       used: 0,
     };
   });
@@ -189,6 +200,14 @@ function groups(messages, steps) {
   return map;
 }
 
+/** The value at a diffPaths path (`a.b[0]`; an entity key `[0x…]` is not resolved: undefined). */
+function valueAt(v, path) {
+  if (path === "") return typeof v === "string" ? v : JSON.stringify(v);
+  let cur = v;
+  for (const part of path.match(/[^.[\]]+/g) ?? []) cur = isObj(cur) ? cur[part] : undefined;
+  return cur;
+}
+
 function judge(point, allowlist) {
   const { step, topic, theirs: t, ours: o } = point;
   let paths;
@@ -203,7 +222,11 @@ function judge(point, allowlist) {
   const open = [];
   for (const p of paths) {
     const e = allowlist.find(
-      (x) => x.topicRe.test(topic) && (!x.stepRe || x.stepRe.test(step)) && (!x.pathRe || x.pathRe.test(p)),
+      (x) =>
+        x.topicRe.test(topic) &&
+        (!x.stepRe || x.stepRe.test(step)) &&
+        (!x.pathRe || x.pathRe.test(p)) &&
+        (!x.valueRe || x.valueRe.test(String(valueAt(o?.payload, p)))),
     );
     if (e) entries.push(e);
     else open.push(p);

@@ -144,6 +144,7 @@ export async function prepareSide({ name, kind, root, repo, z2mDir }) {
   });
   const side = {
     name,
+    kind,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     mqttPort,
     simPort,
