@@ -3,29 +3,18 @@
 // oracle, installed from npm into a cache folder outside the repository: we run it, we never ship or copy it) and
 // against our bridge, each on its own simulator and mosquitto, then compares every published message.
 // Last line: `compat: N points compared, M identical, K allowed`.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
 import { category, compare, loadAllowlist, normaliseMessage } from "./compare.mjs";
 import { findDevices, isRequestTopic, responseOf, STEPS } from "./session.mjs";
-import { prepareSide, Z2M_VERSION } from "./targets.mjs";
+import { ensureZigbee2mqtt, prepareSide } from "./targets.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
 const z2mDir = process.env.COMPAT_Z2M_DIR ?? join(homedir(), ".cache/zigmqtt-compat");
-
-function ensureZigbee2mqtt() {
-  const pkg = join(z2mDir, "node_modules/zigbee2mqtt/package.json");
-  if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).version === Z2M_VERSION) return;
-  console.log(`compat: installing zigbee2mqtt@${Z2M_VERSION} into ${z2mDir} (test-only, outside the repository)`);
-  mkdirSync(z2mDir, { recursive: true });
-  execFileSync("npm", ["install", "--prefix", z2mDir, "--no-audit", "--no-fund", `zigbee2mqtt@${Z2M_VERSION}`], {
-    stdio: "inherit",
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -95,7 +84,7 @@ async function runSide(side, startBridge) {
 async function main() {
   const major = Number(process.versions.node.split(".")[0]);
   if (major < 22) throw new Error(`our bridge needs Node >= 22 (this is ${process.version}); see .ci/run`);
-  ensureZigbee2mqtt();
+  ensureZigbee2mqtt(z2mDir);
   if (!existsSync(join(repo, "dist/index.js"))) throw new Error("run `npm run build` first");
   const root = process.env.COMPAT_OUT ?? mkdtempSync(join(tmpdir(), "zigmqtt-compat-"));
   const sides = [];

@@ -1,0 +1,306 @@
+// One target's bench session, the same for all three: its own simulator (scale:N, over TCP, in this process) and
+// mosquitto; first start pairs every device; restarts → online; idle RSS; a report flood (CPU, instructions,
+// throughput, lost, RSS after); commands (→ frame at the simulator, → state message); optionally a soak.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { connectAsync } from "mqtt";
+import { Simulator } from "../../dist/simulator/simulator.js";
+import { startBroker } from "./broker.mjs";
+import { stats, tempDir, waitFor } from "./common.mjs";
+import { cpuMs, instructionCounter, rssMb } from "./proc.mjs";
+import { launch, TARGETS, writeConfig } from "./targets.mjs";
+
+/** reports sent in one go, and at most this many on their way to the target's output */
+const BURST = 50;
+const WINDOW = 200;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** What the bench sees of a bridge on MQTT: the latest bridge/state online and bridge/devices. */
+async function watchBridge(url) {
+  const client = await connectAsync(url, { clean: true });
+  const seen = { onlineAt: 0, devicesAt: 0, devicesBytes: 0, interviewed: 0 };
+  client.on("message", (topic, payload) => {
+    if (topic === "zigbee2mqtt/bridge/devices") {
+      seen.devicesAt = performance.now();
+      seen.devicesBytes = payload.length;
+      seen.interviewed = JSON.parse(payload.toString()).filter(
+        (d) => d.type !== "Coordinator" && (d.interview_state === "SUCCESSFUL" || d.interview_completed === true),
+      ).length;
+    }
+    if (topic === "zigbee2mqtt/bridge/state" && payload.toString().includes('"online"'))
+      seen.onlineAt = performance.now();
+  });
+  await client.subscribeAsync(["zigbee2mqtt/bridge/devices", "zigbee2mqtt/bridge/state"]);
+  return { seen, stop: () => client.endAsync() };
+}
+
+/** A count that can be awaited: `until(n, ms)` resolves true once it reaches n, false after ms without progress. */
+function progressCounter() {
+  let waiter;
+  const p = {
+    n: 0,
+    lastAt: 0,
+    add(k = 1) {
+      p.set(p.n + k);
+    },
+    set(n) {
+      p.n = n;
+      p.lastAt = performance.now();
+      if (waiter && p.n >= waiter.at) waiter.resolve(true);
+    },
+    until(at, ms) {
+      if (p.n >= at) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        let seenN = p.n;
+        const timer = setInterval(() => {
+          if (p.n === seenN) done(false);
+          seenN = p.n;
+        }, ms);
+        const done = (ok) => {
+          clearInterval(timer);
+          waiter = undefined;
+          resolve(ok);
+        };
+        waiter = { at, resolve: done };
+      });
+    },
+  };
+  return p;
+}
+
+/** Non-retained messages on zigbee2mqtt/+ (device state messages), counted in this process. */
+async function countMessages(url) {
+  const p = progressCounter();
+  const client = await connectAsync(url, { clean: true });
+  client.on("message", (_topic, _payload, packet) => {
+    if (!packet.retain) p.add();
+  });
+  await client.subscribeAsync("zigbee2mqtt/+", { qos: 0 });
+  p.stop = () => client.endAsync();
+  return p;
+}
+
+/** The floor's side of the same: its IPC messages. */
+function watchFloor(proc) {
+  const seen = { onlineAt: 0, interviewed: 0, progress: progressCounter(), done: -1, error: undefined };
+  proc.child.on("message", (m) => {
+    if (m.online) seen.onlineAt = performance.now();
+    if (m.interviewed !== undefined) seen.interviewed = m.interviewed;
+    if (m.converted !== undefined) seen.progress.set(m.converted);
+    if (m.done !== undefined) seen.done = m.done;
+    if (m.error) seen.error = m.error;
+  });
+  return seen;
+}
+
+/**
+ * @param kind "ours" | "z2m" | "floor"
+ * @param o {devices, reports, commands, restarts, logLevel, soak, instructionsOnly, log}
+ */
+export async function benchTarget(kind, o) {
+  const bridge = TARGETS[kind].bridge;
+  const root = tempDir(`zigmqtt-bench-${kind}-`);
+  const slow = o.instructionsOnly ? 20 : 1; // under callgrind everything takes longer
+  const sim = await new Simulator({ scenario: `scale:${o.devices}`, nvFile: join(root, "simulator-nv.json") }).start();
+  const bulb = sim.member("bulb_1");
+  const broker = bridge ? await startBroker({ nodelay: true }) : undefined;
+  if (bridge) writeConfig(root, { brokerUrl: broker.url, simUrl: sim.url, logLevel: o.logLevel });
+  const watcher = bridge ? await watchBridge(broker.url) : undefined;
+
+  // every frame the target sends the coordinator; and when armed, the first AF.dataRequest to bulb_1
+  const frames = { lastAt: 0, armed: false, commandAt: 0 };
+  sim.coordinator.events.frameIn = (f) => {
+    frames.lastAt = performance.now();
+    if (frames.armed && f.subsystem === 4 && f.command === 1 && f.data.readUInt16LE(0) === bulb.nwk) {
+      frames.armed = false;
+      frames.commandAt = frames.lastAt;
+    }
+  };
+
+  let proc;
+  let floor;
+  const start = () => {
+    proc = launch(kind, { dir: root, simUrl: sim.url, bulbIeee: bulb.ieee, callgrindDir: o.instructionsOnly && root });
+    proc.exited.then((code) => {
+      if (!proc.stopping) o.log(`${kind} exited (${code}) unexpectedly; its log:\n${proc.logTail()}`);
+    });
+    if (!bridge) floor = watchFloor(proc);
+    return proc;
+  };
+  const seen = () => (bridge ? watcher.seen : floor);
+  const stop = async () => {
+    proc.stopping = true;
+    await proc.stop();
+  };
+  const result = { kind, label: TARGETS[kind].label, devices: o.devices };
+  try {
+    // first start: pair every device (the simulator's devices join as soon as the network is up)
+    let t = performance.now();
+    start();
+    await waitFor(
+      async () => {
+        if (!bridge) proc.child.send({ status: true });
+        await sleep(100);
+        return seen().interviewed >= o.devices;
+      },
+      (o.devices * 500 + 120_000) * slow,
+      `${kind}: ${o.devices} devices interviewed (${seen().interviewed} so far)`,
+    );
+    result.firstStartPairAllMs = Math.round(performance.now() - t);
+    // then its own configuring of them (binds, reporting): until 2 s without a frame to the coordinator
+    await waitFor(() => performance.now() - frames.lastAt > 2000 * slow, 120_000 * slow, `${kind} to settle`);
+
+    const restarts = [];
+    for (let i = 0; i < o.restarts; i++) {
+      await stop();
+      t = performance.now();
+      start();
+      await waitFor(() => seen().onlineAt > t, 120_000 * slow, `${kind} online after a restart`);
+      const sample = { onlineMs: Math.round(seen().onlineAt - t) };
+      if (bridge) {
+        await waitFor(() => watcher.seen.devicesAt > t, 30_000 * slow, `${kind} bridge/devices after a restart`);
+        sample.devicesMs = Math.round(watcher.seen.devicesAt - t);
+        sample.devicesBytes = watcher.seen.devicesBytes;
+      }
+      restarts.push(sample);
+    }
+    if (restarts.length) {
+      result.restartToOnlineMs = median(restarts.map((s) => s.onlineMs));
+      if (bridge) {
+        result.restartToDevicesMs = median(restarts.map((s) => s.devicesMs));
+        result.devicesBytes = restarts.at(-1).devicesBytes;
+      }
+      result.restarts = restarts;
+    }
+    await waitFor(() => performance.now() - frames.lastAt > 2000 * slow, 120_000 * slow, `${kind} to settle`);
+    await sleep(3000);
+    result.rssIdleMb = rssMb(proc.pid);
+
+    result.throughput = await flood(o.reports);
+    result.rssAfterLoadMb = rssMb(proc.pid);
+    if (o.commands > 0) result.command = await commands(o.commands);
+    if (o.soak > 0) {
+      const before = rssMb(proc.pid);
+      const t = await flood(o.soak);
+      await sleep(2000);
+      result.soak = { ...t, rssBeforeMb: before, rssAfterMb: rssMb(proc.pid) };
+    }
+    return result;
+  } catch (e) {
+    e.message += proc ? `\n${kind}'s log ends:\n${proc.logTail()}` : "";
+    throw e;
+  } finally {
+    if (proc) await stop();
+    sim.coordinator.events.frameIn = undefined;
+    await watcher?.stop();
+    await broker?.stop();
+    await sim.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+
+  /**
+   * `count` reports as fast as the target takes them → its messages (state messages at a subscriber, or the floor's
+   * conversions). Flow control as a serial stick's: at most WINDOW reports on their way (over TCP to another process
+   * the kernel would otherwise take megabytes at once, which no UART does and herdsman's parser is slow on).
+   */
+  async function flood(count) {
+    const progress = bridge ? await countMessages(broker.url) : floor.progress;
+    const base = progress.n;
+    const names = sim.deviceNames();
+    const counter = o.instructionsOnly ? instructionCounter(proc.pid, root) : undefined;
+    counter?.start();
+    const cpu0 = cpuMs(proc.pid);
+    const t0 = performance.now();
+    let sent = 0;
+    let stalled = false;
+    while (sent < count && !stalled) {
+      stalled = !(await progress.until(base + sent - WINDOW, 10_000 * slow));
+      const k = Math.min(BURST, count - sent);
+      const off = sent % names.length;
+      const from = sent;
+      const r = await sim.generateReports({
+        count: k,
+        devices: [...names.slice(off), ...names.slice(0, off)],
+        value: (i) => 1 + ((from + i) % 253),
+      });
+      sent += r.sent;
+    }
+    await progress.until(base + sent, 5000 * slow);
+    const n = progress.n - base;
+    const cpu = cpuMs(proc.pid) - cpu0;
+    const instructions = counter?.stop();
+    const seconds = (progress.lastAt - t0) / 1000;
+    if (bridge) await progress.stop();
+    return {
+      reports: sent,
+      received: n,
+      lost: sent - n,
+      messagesPerSecond: Math.round(n / seconds),
+      cpuMsPerMessage: +(cpu / n).toFixed(4),
+      ...(instructions ? { instructionsPerMessage: Math.round(instructions / n) } : {}),
+    };
+  }
+
+  function frameLatency(t0) {
+    if (frames.commandAt < t0) throw new Error(`${kind}: no AF.dataRequest to bulb_1 seen for a command`);
+    return frames.commandAt - t0;
+  }
+
+  /** `<name>/set` brightness → the AF.dataRequest at the simulator (and → the state message), one after another */
+  async function commands(n) {
+    const toFrame = [];
+    const toState = [];
+    const brokerHop = [];
+    if (!bridge) {
+      for (let i = 0; i < n; i++) {
+        const level = 2 + (i % 250);
+        frames.armed = true;
+        frames.commandAt = 0;
+        const t0 = performance.now();
+        proc.child.send({ set: level });
+        await waitFor(() => floor.done === level || floor.error, 10_000 * slow, `floor command ${i}`);
+        if (floor.error) throw new Error(`floor command: ${floor.error}`);
+        toFrame.push(frameLatency(t0));
+        await sleep(1);
+      }
+      return { toFrameMs: stats(toFrame) };
+    }
+    const name = bulb.ieee;
+    const client = await connectAsync(broker.url, { clean: true });
+    await client.subscribeAsync(`zigbee2mqtt/${name}`);
+    // a second subscriber to the command topic: when the broker delivers the command (≈ when the bridge gets it)
+    const probe = await connectAsync(broker.url, { clean: true });
+    await probe.subscribeAsync(`zigbee2mqtt/${name}/set`);
+    let deliveredAt = 0;
+    probe.on("message", () => {
+      if (deliveredAt === 0) deliveredAt = performance.now();
+    });
+    for (let i = 0; i < n; i++) {
+      const level = 2 + (i % 250);
+      deliveredAt = 0;
+      const got = new Promise((resolve) => {
+        const onMsg = (_topic, payload) => {
+          if (JSON.parse(payload.toString()).brightness === level) {
+            client.off("message", onMsg);
+            resolve(performance.now());
+          }
+        };
+        client.on("message", onMsg);
+      });
+      frames.armed = true;
+      frames.commandAt = 0;
+      const t0 = performance.now();
+      client.publish(`zigbee2mqtt/${name}/set`, `{"brightness":${level}}`);
+      const t2 = await Promise.race([got, sleep(10_000 * slow).then(() => 0)]);
+      if (t2 === 0) throw new Error(`${kind}: no state message with brightness ${level} within ${10 * slow} s`);
+      await waitFor(() => deliveredAt > 0, 1000, "the probe's copy of the command");
+      toFrame.push(frameLatency(t0));
+      toState.push(t2 - t0);
+      brokerHop.push(deliveredAt - t0);
+    }
+    await client.endAsync();
+    await probe.endAsync();
+    return { toFrameMs: stats(toFrame), toStateMessageMs: stats(toState), brokerHopMs: stats(brokerHop) };
+  }
+}
