@@ -15,7 +15,8 @@ const HELP = `usage: npm run bench -- [options]
   --scale=N        N devices (e.g. 1000): 20 reports per device, 100 commands, 1 restart
   --soak[=N]       then N more reports (default 1,000,000) with RSS before and after (long: minutes per target)
   --instructions   instead: instructions per message, counted by valgrind's callgrind around the reports
-                   (2,000 by default; each process runs ~50x slower under it, so nothing else is measured)
+                   (2,000 by default, after as many to warm up; each process runs ~50x slower under it, so
+                   nothing else is measured)
   --no-z2m         without zigbee2mqtt (otherwise a failed install of it is an error)
   --only=a,b       of: ours, z2m, floor
   --devices=N --reports=N --commands=N --restarts=N --log-level=info|warning|debug`;
