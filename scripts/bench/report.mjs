@@ -37,6 +37,10 @@ export function table(results) {
     const ratio = typeof a === "number" && typeof b === "number" && b !== 0 ? (a / b).toFixed(2) : "–";
     lines.push([label, show(a), show(b), ratio, target, show(f)]);
   }
-  const fmt = (cells) => `| ${cells.join(" | ")} |`;
-  return [fmt(head), fmt(head.map(() => "---")), ...lines.map(fmt)].join("\n");
+  const rows = [head, head.map(() => "-"), ...lines];
+  const widths = head.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const fmt = (cells) =>
+    `| ${cells.map((c, i) => (c === "-" ? "-".repeat(widths[i]) : c.padEnd(widths[i]))).join(" | ")} |`;
+  const notes = floor?.command ? "\n\nthe floor gets its commands over Node's IPC channel, with no broker" : "";
+  return rows.map(fmt).join("\n") + notes;
 }
