@@ -19,6 +19,7 @@ const ROWS = [
   ["command → state message p99 (ms)", (r) => r.command?.toStateMessageMs?.p99, ""],
   ["soak: RSS before (MB)", (r) => r.soak?.rssBeforeMb, ""],
   ["soak: RSS after (MB)", (r) => r.soak?.rssAfterMb, "flat"],
+  ["soak: highest RSS of ten (MB)", (r) => r.soak && Math.max(...r.soak.rssMbEveryTenth), ""],
   ["soak: lost", (r) => r.soak?.lost, "0 lost"],
 ];
 

@@ -154,7 +154,7 @@ export async function benchTarget(kind, o) {
     );
     result.firstStartPairAllMs = Math.round(performance.now() - t);
     // then its own configuring of them (binds, reporting): until 2 s without a frame to the coordinator
-    await waitFor(() => performance.now() - frames.lastAt > 2000 * slow, 120_000 * slow, `${kind} to settle`);
+    await settle();
 
     const restarts = [];
     for (let i = 0; i < o.restarts; i++) {
@@ -178,7 +178,7 @@ export async function benchTarget(kind, o) {
       }
       result.restarts = restarts;
     }
-    await waitFor(() => performance.now() - frames.lastAt > 2000 * slow, 120_000 * slow, `${kind} to settle`);
+    await settle();
     await sleep(3000);
     if (o.instructionsOnly) {
       // the first reports run through V8's interpreter and compilers: warm up with as many, then count
@@ -193,10 +193,21 @@ export async function benchTarget(kind, o) {
     result.rssAfterLoadMb = rssMb(proc.pid);
     if (o.commands > 0) result.command = await commands(o.commands);
     if (o.soak > 0) {
+      // in tenths, RSS after each: a leak shows as a climb, not just as a difference between two points
       const before = rssMb(proc.pid);
-      const t = await flood(o.soak);
+      const rssMbEveryTenth = [];
+      let reports = 0;
+      let lost = 0;
+      for (let done = 0; done < o.soak; ) {
+        const chunk = Math.min(Math.ceil(o.soak / 10), o.soak - done);
+        const t = await flood(chunk);
+        reports += t.reports;
+        lost += t.lost;
+        done += chunk;
+        rssMbEveryTenth.push(rssMb(proc.pid));
+      }
       await sleep(2000);
-      result.soak = { ...t, rssBeforeMb: before, rssAfterMb: rssMb(proc.pid) };
+      result.soak = { reports, lost, rssBeforeMb: before, rssAfterMb: rssMb(proc.pid), rssMbEveryTenth };
     }
     return result;
   } catch (e) {
@@ -255,6 +266,18 @@ export async function benchTarget(kind, o) {
       cpuMsPerMessage: +(cpu / n).toFixed(4),
       ...(instructions ? { instructionsPerMessage: Math.round(instructions / n) } : {}),
     };
+  }
+
+  /** Until 2 s without a frame to the coordinator (the target's own configuring of devices, polls), 2 min at most. */
+  async function settle() {
+    const until = performance.now() + 120_000 * slow;
+    while (performance.now() - frames.lastAt < 2000 * slow) {
+      if (performance.now() > until) {
+        o.log(`${kind}: still sending frames after 2 minutes; measuring anyway`);
+        return;
+      }
+      await sleep(100);
+    }
   }
 
   function frameLatency(t0) {
