@@ -268,12 +268,16 @@ export async function benchTarget(kind, o) {
     };
   }
 
-  /** Until 2 s without a frame to the coordinator (the target's own configuring of devices, polls), 2 min at most. */
+  /**
+   * Until 2 s without a frame to the coordinator: the target's own configuring of devices (binds, reporting) is done.
+   * zigbee2mqtt configures about 4 devices a second here. At most 2 min or 0.5 s per device; then measures anyway.
+   */
   async function settle() {
-    const until = performance.now() + 120_000 * slow;
+    const limit = Math.max(120_000, o.devices * 500) * slow;
+    const until = performance.now() + limit;
     while (performance.now() - frames.lastAt < 2000 * slow) {
       if (performance.now() > until) {
-        o.log(`${kind}: still sending frames after 2 minutes; measuring anyway`);
+        o.log(`${kind}: still sending frames after ${Math.round(limit / 1000)} s; measuring anyway`);
         return;
       }
       await sleep(100);
