@@ -12,6 +12,7 @@ const ROWS = [
   ["restart → bridge/devices (ms)", (r) => r.restartToDevicesMs, ""],
   ["bridge/devices size (kB)", (r) => r.devicesBytes && Math.round(r.devicesBytes / 1024), ""],
   ["first start, all devices interviewed (ms)", (r) => r.firstStartPairAllMs, ""],
+  ["first start, last configuring frame (ms)", (r) => r.firstStartSettledMs, ""],
   ["command → frame p50 (ms)", (r) => r.command?.toFrameMs.p50, "≤ 0.75"],
   ["command → frame p99 (ms)", (r) => r.command?.toFrameMs.p99, ""],
   ["of which the broker hop p50 (ms)", (r) => r.command?.brokerHopMs?.p50, ""],

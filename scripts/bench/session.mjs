@@ -155,6 +155,7 @@ export async function benchTarget(kind, o) {
     result.firstStartPairAllMs = Math.round(performance.now() - t);
     // then its own configuring of them (binds, reporting): until 2 s without a frame to the coordinator
     await settle();
+    result.firstStartSettledMs = Math.round(frames.lastAt - t);
 
     const restarts = [];
     for (let i = 0; i < o.restarts; i++) {
