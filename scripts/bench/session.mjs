@@ -150,8 +150,10 @@ export async function benchTarget(kind, o) {
         return seen().interviewed >= o.devices;
       },
       (o.devices * 500 + 120_000) * slow,
-      `${kind}: ${o.devices} devices interviewed (${seen().interviewed} so far)`,
-    );
+      `${kind}: ${o.devices} devices interviewed`,
+    ).catch((e) => {
+      throw new Error(`${e.message} (${seen().interviewed} were)`);
+    });
     result.firstStartPairAllMs = Math.round(performance.now() - t);
     // then its own configuring of them (binds, reporting): until 2 s without a frame to the coordinator
     await settle();
