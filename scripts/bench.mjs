@@ -84,9 +84,10 @@ result.elapsedSeconds = Math.round((Date.now() - t0) / 1000);
 mkdirSync("bench-results", { recursive: true });
 const file = `bench-results/bench-${result.date.replace(/[:.]/g, "-")}.json`;
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+const brokers = [...new Set(Object.values(result.results).flatMap((r) => r.broker ?? []))];
 console.log(
-  `\n${devices} devices, ${o.reports} reports, ${o.commands} commands, log_level ${o.logLevel}; ` +
-    `load average at start ${result.machine.loadAverageAtStart.join(" ")}\n`,
+  `\n${devices} devices, ${o.reports} reports, ${o.commands} commands, log_level ${o.logLevel}, ` +
+    `broker ${brokers.join(", ") || "none"}; load average at start ${result.machine.loadAverageAtStart.join(" ")}\n`,
 );
 console.log(table(result.results));
 console.log(`\nwritten to ${file} in ${result.elapsedSeconds} s`);

@@ -138,7 +138,7 @@ export async function benchTarget(kind, o) {
     proc.stopping = true;
     await proc.stop();
   };
-  const result = { kind, label: TARGETS[kind].label, devices: o.devices };
+  const result = { kind, label: TARGETS[kind].label, devices: o.devices, broker: broker?.kind };
   try {
     // first start: pair every device (the simulator's devices join as soon as the network is up)
     let t = performance.now();
