@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
-import { hasValgrind } from "./bench/proc.mjs";
+import { hasValgrind, perfCounts } from "./bench/proc.mjs";
 import { table } from "./bench/report.mjs";
 import { benchTarget } from "./bench/session.mjs";
 import { ensureZ2m, START_FLAGS, TARGETS } from "./bench/targets.mjs";
@@ -16,7 +16,8 @@ const HELP = `usage: npm run bench -- [options]
   --soak[=N]       then N more reports (default 1,000,000) with RSS before and after (long: minutes per target)
   --instructions   instead: instructions per message, counted by valgrind's callgrind around the reports
                    (2,000 by default, after as many to warm up; each process runs ~50x slower under it, so
-                   nothing else is measured)
+                   nothing else is measured). Where \`perf stat -e instructions\` works (hardware counters;
+                   not in most VMs) the default run counts them during the reports as well
   --no-z2m         without zigbee2mqtt (otherwise a failed install of it is an error)
   --only=a,b       of: ours, z2m, floor
   --devices=N --reports=N --commands=N --restarts=N --log-level=info|warning|debug`;
@@ -54,6 +55,8 @@ const o = {
   soak: num(a.soak, 0),
   logLevel: a["log-level"] ?? "info",
   instructionsOnly: Boolean(a.instructions),
+  // `perf stat -e instructions` on the target during the flood, where the machine has hardware counters
+  perf: !a.instructions && perfCounts("instructions"),
   log: (m) => process.stderr.write(`[bench] ${m}\n`),
 };
 for (const [k, v] of Object.entries(o))
@@ -72,6 +75,7 @@ const result = {
     loadAverageAtStart: loadavg().map((x) => +x.toFixed(2)),
     node: process.version,
     zigmqttNodeFlags: START_FLAGS,
+    perfInstructions: o.perf,
   },
   parameters: { ...o, log: undefined, targets: kinds },
   results: {},
@@ -87,7 +91,7 @@ writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 const brokers = [...new Set(Object.values(result.results).flatMap((r) => r.broker ?? []))];
 console.log(
   `\n${devices} devices, ${o.reports} reports, ${o.commands} commands, log_level ${o.logLevel}, ` +
-    `broker ${brokers.join(", ") || "none"}; load average at start ${result.machine.loadAverageAtStart.join(" ")}\n`,
+    `broker ${brokers.join(", ") || "none"}, instructions ${o.instructionsOnly ? "by callgrind" : o.perf ? "by perf stat" : "not counted (no hardware counters: --instructions)"}; load average at start ${result.machine.loadAverageAtStart.join(" ")}\n`,
 );
 console.log(table(result.results));
 console.log(`\nwritten to ${file} in ${result.elapsedSeconds} s`);

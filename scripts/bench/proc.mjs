@@ -1,6 +1,6 @@
 // What a bench target's process costs, read from outside it: CPU time and RSS from /proc, and (opt-in) instructions
 // counted by valgrind's callgrind around one phase.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
@@ -56,6 +56,39 @@ export function instructionCounter(pid, outDir) {
       const m = /^totals:\s+(\d+)/m.exec(text);
       if (!m) throw new Error(`no totals in ${join(dirname(outDir), dumps.at(-1))}`);
       return Number(m[1]);
+    },
+  };
+}
+
+/** Whether `perf stat` can count `event` here (hardware counters are often missing in VMs: `<not supported>`). */
+export function perfCounts(event = "instructions") {
+  const r = spawnSync("perf", ["stat", "-x", ",", "-e", event, "true"], { encoding: "utf8" });
+  return r.status === 0 && /^\d/.test(r.stderr.trim().split("\n").at(-1) ?? "");
+}
+
+/** Counts `event` in a running process (all threads) between `start()` and `await stop()` with `perf stat -p`. */
+export function perfCounter(pid, event = "instructions") {
+  let child;
+  let out = "";
+  return {
+    start() {
+      child = spawn("perf", ["stat", "-x", ",", "-e", event, "-p", String(pid)], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      child.stderr.on("data", (d) => {
+        out += d;
+      });
+    },
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGINT");
+      await exited;
+      const line = out
+        .trim()
+        .split("\n")
+        .find((l) => l.split(",")[2]?.startsWith(event.split(":")[0]));
+      const n = Number(line?.split(",")[0]);
+      return Number.isFinite(n) ? n : undefined;
     },
   };
 }

@@ -7,7 +7,7 @@ import { connectAsync } from "mqtt";
 import { Simulator } from "../../dist/simulator/simulator.js";
 import { startBroker } from "./broker.mjs";
 import { stats, tempDir, waitFor } from "./common.mjs";
-import { cpuMs, instructionCounter, rssMb } from "./proc.mjs";
+import { cpuMs, instructionCounter, perfCounter, rssMb } from "./proc.mjs";
 import { launch, TARGETS, writeConfig } from "./targets.mjs";
 
 /**
@@ -101,7 +101,7 @@ function watchFloor(proc) {
 
 /**
  * @param kind "ours" | "z2m" | "floor"
- * @param o {devices, reports, commands, restarts, logLevel, soak, instructionsOnly, log}
+ * @param o {devices, reports, commands, restarts, logLevel, soak, instructionsOnly, perf, log}
  */
 export async function benchTarget(kind, o) {
   const bridge = TARGETS[kind].bridge;
@@ -192,7 +192,8 @@ export async function benchTarget(kind, o) {
     }
     result.rssIdleMb = rssMb(proc.pid);
 
-    result.throughput = await flood(o.reports);
+    // with hardware counters (not in every VM), instructions as well
+    result.throughput = await flood(o.reports, o.perf ? perfCounter(proc.pid) : undefined);
     result.rssAfterLoadMb = rssMb(proc.pid);
     if (o.commands > 0) result.command = await commands(o.commands);
     if (o.soak > 0) {
@@ -243,7 +244,7 @@ export async function benchTarget(kind, o) {
     let missing = 0;
     while (sent < count) {
       // under callgrind, in lock step (a burst once the previous one is out) so that reads are alike at any speed
-      const due = base + sent - missing - (counter ? 0 : WINDOW - BURST);
+      const due = base + sent - missing - (o.instructionsOnly ? 0 : WINDOW - BURST);
       if (!(await progress.until(due, 2000 * slow))) missing += due - progress.n;
       const k = Math.min(BURST, count - sent);
       const off = sent % names.length;
@@ -258,7 +259,7 @@ export async function benchTarget(kind, o) {
     await progress.until(base + sent, 5000 * slow);
     const n = progress.n - base;
     const cpu = cpuMs(proc.pid) - cpu0;
-    const instructions = counter?.stop();
+    const instructions = await counter?.stop();
     const seconds = (progress.lastAt - t0) / 1000;
     if (bridge) await progress.stop();
     return {
