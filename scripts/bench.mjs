@@ -1,127 +1,98 @@
-// npm run bench: latency, throughput, startup and memory of the bridge, against the bare zigbee-herdsman floor.
-// Writes bench-results/bench-<timestamp>.json and prints a Markdown table. See README "Performance".
+// npm run bench: zigmqtt, zigbee2mqtt and the floor (bare zigbee-herdsman + converters) on the same workload, each
+// in its own process on its own simulator and mosquitto; prints a Markdown table with zigmqtt ÷ zigbee2mqtt and
+// writes bench-results/bench-<date>.json. See README "Performance" and `npm run bench -- --help`.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
-import { commandLatency, soak, startBridge, throughput } from "./bench/bridgeBench.mjs";
-import { startBroker } from "./bench/broker.mjs";
-import { floorCommandLatency, floorThroughput, startFloor } from "./bench/floor.mjs";
-import { START_FLAGS, startup } from "./bench/startup.mjs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { hasValgrind, perfCounts } from "./bench/proc.mjs";
+import { table } from "./bench/report.mjs";
+import { benchTarget } from "./bench/session.mjs";
+import { ensureZ2m, START_FLAGS, TARGETS } from "./bench/targets.mjs";
 
-// the bridge and the floor run in this process for throughput and latency: with the Node flags of `npm start`
-if (!START_FLAGS.every((f) => process.execArgv.includes(f))) {
-  const { spawnSync } = await import("node:child_process");
-  const run = spawnSync(process.execPath, [...process.execArgv, ...START_FLAGS, ...process.argv.slice(1)], {
-    stdio: "inherit",
-  });
-  process.exit(run.status ?? 1);
+const HELP = `usage: npm run bench -- [options]
+  (default)        20 bulbs, 20,000 reports, 300 commands, 3 restarts; zigmqtt, zigbee2mqtt and the floor
+  --quick          5,000 reports, 100 commands, 1 restart
+  --scale=N        N devices (e.g. 1000): 20 reports per device, 100 commands, 1 restart
+  --soak[=N]       then N more reports (default 1,000,000) with RSS before and after (long: minutes per target)
+  --instructions   instead: instructions per message, counted by valgrind's callgrind around the reports
+                   (2,000 by default, after as many to warm up; each process runs ~50x slower under it, so
+                   nothing else is measured). Where \`perf stat -e instructions\` works (hardware counters;
+                   not in most VMs) the default run counts them during the reports as well
+  --no-z2m         without zigbee2mqtt (otherwise a failed install of it is an error)
+  --only=a,b       of: ours, z2m, floor
+  --devices=N --reports=N --commands=N --restarts=N --log-level=info|warning|debug`;
+
+const { values: a } = parseArgs({
+  options: {
+    help: { type: "boolean" },
+    quick: { type: "boolean" },
+    scale: { type: "string" },
+    soak: { type: "string" },
+    instructions: { type: "boolean" },
+    "no-z2m": { type: "boolean" },
+    only: { type: "string" },
+    devices: { type: "string" },
+    reports: { type: "string" },
+    commands: { type: "string" },
+    restarts: { type: "string" },
+    "log-level": { type: "string" },
+  },
+  // --soak alone means the default count
+  args: process.argv.slice(2).map((x) => (x === "--soak" ? "--soak=1000000" : x)),
+});
+if (a.help) {
+  console.log(HELP);
+  process.exit(0);
 }
-
-const quick = process.argv.includes("--quick");
-const N = {
-  bulbs: 20,
-  commands: quick ? 200 : 1000,
-  reports: quick ? 20_000 : 100_000,
-  soak: quick ? 100_000 : 1_000_000,
-  startupDevices: quick ? [100] : [100, 1000],
+const num = (v, d) => (v === undefined ? d : Number(v));
+const scale = num(a.scale, 0);
+const devices = num(a.devices, scale || 20);
+const o = {
+  devices,
+  reports: num(a.reports, a.instructions ? 2000 : scale ? devices * 20 : a.quick ? 5000 : 20_000),
+  commands: num(a.commands, a.instructions ? 0 : scale || a.quick ? 100 : 300),
+  restarts: num(a.restarts, a.instructions ? 0 : scale || a.quick ? 1 : 3),
+  soak: num(a.soak, 0),
+  logLevel: a["log-level"] ?? "info",
+  instructionsOnly: Boolean(a.instructions),
+  // `perf stat -e instructions` on the target during the flood, where the machine has hardware counters
+  perf: !a.instructions && perfCounts("instructions"),
+  log: (m) => process.stderr.write(`[bench] ${m}\n`),
 };
-const log = (m) => process.stderr.write(`[bench] ${m}\n`);
+for (const [k, v] of Object.entries(o))
+  if (typeof v === "number" && !(Number.isInteger(v) && v >= 0)) throw new Error(`--${k}: not a count: ${v}`);
+const kinds = (a.only ?? "floor,ours,z2m").split(",").filter((k) => !(a["no-z2m"] && k === "z2m"));
+for (const k of kinds) if (!TARGETS[k]) throw new Error(`--only: unknown target ${k} (ours, z2m, floor)`);
+if (kinds.includes("z2m")) ensureZ2m();
+if (o.instructionsOnly && !hasValgrind()) throw new Error("--instructions needs valgrind (apt-get install valgrind)");
+
 const t0 = Date.now();
 const result = {
   date: new Date().toISOString(),
   machine: {
     cpus: `${cpus()[0]?.model} x${cpus().length}`,
     memoryGb: Math.round(totalmem() / 2 ** 30),
+    loadAverageAtStart: loadavg().map((x) => +x.toFixed(2)),
     node: process.version,
-    nodeFlags: START_FLAGS,
+    zigmqttNodeFlags: START_FLAGS,
+    perfInstructions: o.perf,
   },
-  parameters: N,
+  parameters: { ...o, log: undefined, targets: kinds },
+  results: {},
 };
-
-const broker = await startBroker({ nodelay: true });
-result.broker = broker.kind;
-log(`broker: ${broker.kind}`);
-
-log("floor: bare zigbee-herdsman + converters");
-const floor = await startFloor(N.bulbs);
-result.floor = {
-  throughput: await floorThroughput(floor, N.reports),
-  command: await floorCommandLatency(floor, N.commands),
-};
-await floor.stop();
-
-log("bridge: throughput, command latency, soak");
-const bridge = await startBridge(broker.url, N.bulbs);
-result.bridge = {
-  throughput: await throughput(bridge, broker.url, N.reports),
-  command: await commandLatency(bridge, broker.url, N.commands),
-};
-log(`soak: ${N.soak} reports`);
-result.bridge.soak = await soak(bridge, broker.url, N.soak);
-await bridge.stop();
-
-log("bridge at log_level info: throughput with every publish logged and on bridge/logging");
-const atInfo = await startBridge(broker.url, N.bulbs, "info");
-result.bridge.throughputAtInfo = await throughput(atInfo, broker.url, N.reports);
-await atInfo.stop();
-await broker.stop();
-
-log("command latency with mosquitto's default set_tcp_nodelay false");
-const slow = await startBroker({ nodelay: false });
-if (slow.kind === "mosquitto") {
-  const b2 = await startBridge(slow.url, 2);
-  result.bridge.commandBrokerNagle = await commandLatency(b2, slow.url, Math.min(N.commands, 300));
-  await b2.stop();
+for (const kind of kinds) {
+  o.log(`${TARGETS[kind].label}: ${devices} devices, ${o.reports} reports, ${o.commands} commands`);
+  result.results[kind] = await benchTarget(kind, o);
 }
-await slow.stop();
-
-const startupBroker = await startBroker({ nodelay: true });
-result.startup = [];
-for (const n of N.startupDevices) {
-  log(`startup with ${n} devices`);
-  result.startup.push(await startup(startupBroker.url, n));
-}
-await startupBroker.stop();
-
-const b = result.bridge;
-const f = result.floor;
-result.ratios = {
-  cpuPerMessage: +(b.throughput.cpuMsPerMessage / f.throughput.cpuMsPerMessage).toFixed(2),
-  commandToAdapterP50: +(b.command.toAdapterFrameMs.p50 / f.command.toAdapterFrameMs.p50).toFixed(2),
-  // the floor has no MQTT: the bridge's own part is what remains once the broker has delivered the command
-  commandToAdapterP50WithoutBrokerHop: +(
-    (b.command.toAdapterFrameMs.p50 - b.command.brokerHopMs.p50) /
-    f.command.toAdapterFrameMs.p50
-  ).toFixed(2),
-};
 result.elapsedSeconds = Math.round((Date.now() - t0) / 1000);
 mkdirSync("bench-results", { recursive: true });
 const file = `bench-results/bench-${result.date.replace(/[:.]/g, "-")}.json`;
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-
-const rows = [
-  ["throughput (state messages/s)", b.throughput.messagesPerSecond, f.throughput.messagesPerSecond],
-  ["CPU-ms per message", b.throughput.cpuMsPerMessage, f.throughput.cpuMsPerMessage],
-  ["lost messages", b.throughput.lost, "–"],
-  ["CPU-ms per message at log_level info (+ bridge/logging)", b.throughputAtInfo.cpuMsPerMessage, "–"],
-  ["command → adapter frame p50/p90/p99 (ms)", fmt(b.command.toAdapterFrameMs), fmt(f.command.toAdapterFrameMs)],
-  ["of which the broker hop p50/p90/p99 (ms)", fmt(b.command.brokerHopMs), "–"],
-  ["command → state message p50/p90/p99 (ms)", fmt(b.command.toStateMessageMs), "–"],
-  ...(b.commandBrokerNagle
-    ? [["same, mosquitto set_tcp_nodelay false", fmt(b.commandBrokerNagle.toStateMessageMs), "–"]]
-    : []),
-  [`soak ${N.soak} reports: RSS before → after (MB)`, `${b.soak.rssBeforeMb} → ${b.soak.rssAfterMb}`, "–"],
-  ...result.startup.map((s) => [
-    `restart with ${s.devices} devices → online (ms), RSS (MB)`,
-    `${s.restartToOnlineMs}, ${s.rssAfterStartMb}`,
-    `${s.floorHerdsmanStartMs}, ${s.floorRssMb}`,
-  ]),
-];
+const brokers = [...new Set(Object.values(result.results).flatMap((r) => r.broker ?? []))];
 console.log(
-  `\n| measure | zigmqtt | herdsman floor |\n|---|---|---|\n${rows.map((r) => `| ${r.join(" | ")} |`).join("\n")}\n`,
+  `\n${devices} devices, ${o.reports} reports, ${o.commands} commands, log_level ${o.logLevel}, ` +
+    `broker ${brokers.join(", ") || "none"}, instructions ${o.instructionsOnly ? "by callgrind" : o.perf ? "by perf stat" : "not counted (no hardware counters: --instructions)"}; load average at start ${result.machine.loadAverageAtStart.join(" ")}\n`,
 );
-console.log(`ratios: ${JSON.stringify(result.ratios)}; written to ${file} in ${result.elapsedSeconds} s`);
+console.log(table(result.results));
+console.log(`\nwritten to ${file} in ${result.elapsedSeconds} s`);
 process.exit(0);
-
-function fmt(s) {
-  return `${s.p50} / ${s.p90} / ${s.p99}`;
-}

@@ -3,8 +3,7 @@
 // oracle, installed from npm into a cache folder outside the repository: we run it, we never ship or copy it) and
 // against our bridge, each on its own simulator and mosquitto, then compares every published message.
 // Last line: `compat: N points compared, M identical, K allowed`.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,21 +11,11 @@ import mqtt from "mqtt";
 import { compare, loadAllowlist, normaliseMessage } from "./compare.mjs";
 import { report } from "./report.mjs";
 import { findDevices, isRequestTopic, responseOf, STEPS } from "./session.mjs";
-import { prepareSide, Z2M_VERSION } from "./targets.mjs";
+import { ensureZigbee2mqtt, prepareSide } from "./targets.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
 const z2mDir = process.env.COMPAT_Z2M_DIR ?? join(homedir(), ".cache/zigmqtt-compat");
-
-function ensureZigbee2mqtt() {
-  const pkg = join(z2mDir, "node_modules/zigbee2mqtt/package.json");
-  if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).version === Z2M_VERSION) return;
-  console.log(`compat: installing zigbee2mqtt@${Z2M_VERSION} into ${z2mDir} (test-only, outside the repository)`);
-  mkdirSync(z2mDir, { recursive: true });
-  execFileSync("npm", ["install", "--prefix", z2mDir, "--no-audit", "--no-fund", `zigbee2mqtt@${Z2M_VERSION}`], {
-    stdio: "inherit",
-  });
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -120,7 +109,7 @@ async function main() {
   const strict = process.env.COMPAT_STRICT === "1" || process.argv.includes("--strict");
   // COMPAT_SELF=1 / --self: the oracle against itself, to see its own nondeterminism (README "Rules")
   const self = process.env.COMPAT_SELF === "1" || process.argv.includes("--self");
-  ensureZigbee2mqtt();
+  ensureZigbee2mqtt(z2mDir);
   if (!existsSync(join(repo, "dist/index.js"))) throw new Error("run `npm run build` first");
   const root = process.env.COMPAT_OUT ?? mkdtempSync(join(tmpdir(), "zigmqtt-compat-"));
   const sides = [];

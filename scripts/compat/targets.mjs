@@ -1,11 +1,22 @@
 // Starts one side of the compat run: a private mosquitto, our simulator on its own TCP port, and either
 // zigbee2mqtt (the oracle, installed outside the repository) or our bridge, each with its own data directory.
-import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
 export const Z2M_VERSION = "2.14.1";
+
+/** Installs zigbee2mqtt Z2M_VERSION into `z2mDir` unless it is there (test-only, outside the repository). */
+export function ensureZigbee2mqtt(z2mDir) {
+  const pkg = join(z2mDir, "node_modules/zigbee2mqtt/package.json");
+  if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).version === Z2M_VERSION) return;
+  console.log(`installing zigbee2mqtt@${Z2M_VERSION} into ${z2mDir} (test-only, outside the repository)`);
+  mkdirSync(z2mDir, { recursive: true });
+  execFileSync("npm", ["install", "--prefix", z2mDir, "--no-audit", "--no-fund", `zigbee2mqtt@${Z2M_VERSION}`], {
+    stdio: "inherit",
+  });
+}
 
 export function freePort() {
   return new Promise((resolve, reject) => {
