@@ -200,13 +200,7 @@ function groups(messages, steps) {
   return map;
 }
 
-/** The value at a diffPaths path (`a.b[0]`; an entity key `[0x…]` is not resolved: undefined). */
-function valueAt(v, path) {
-  if (path === "") return typeof v === "string" ? v : JSON.stringify(v);
-  let cur = v;
-  for (const part of path.match(/[^.[\]]+/g) ?? []) cur = isObj(cur) ? cur[part] : undefined;
-  return cur;
-}
+const asText = (v) => (typeof v === "string" ? v : JSON.stringify(v));
 
 function judge(point, allowlist) {
   const { step, topic, theirs: t, ours: o } = point;
@@ -226,7 +220,7 @@ function judge(point, allowlist) {
         x.topicRe.test(topic) &&
         (!x.stepRe || x.stepRe.test(step)) &&
         (!x.pathRe || x.pathRe.test(p)) &&
-        (!x.valueRe || x.valueRe.test(String(valueAt(o?.payload, p)))),
+        (!x.valueRe || x.valueRe.test(asText(valueAt(o?.payload, p)))),
     );
     if (e) entries.push(e);
     else open.push(p);
