@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { BASE, json, request, useBridgeWorld } from "../support/bridgeWorld.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BASE, json, request, useBridgeWorld, withConfigureRuns } from "../support/bridgeWorld.js";
 import { waitFor } from "../support/herdsmanWorld.js";
 
 type DeviceEntry = {
@@ -83,8 +83,6 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
   });
 
   it("unbind stops the target's reporting and its binding to the coordinator, then configures it again", async () => {
-    const configure = world.bridge.controller.configure;
-    if (!configure) throw new Error("the bridge has no configure");
     const bound = await request(world.mqtt, "device/bind", { from: remote, to: lamp, clusters: ["genOnOff"] });
     expect(bound).toMatchObject({ status: "ok", data: { clusters: ["genOnOff"] } });
     const toCoordinator = () =>
@@ -92,21 +90,12 @@ describe("device/bind, device/unbind, device/binds/clear", () => {
         (b) => b.clusterId === 0x0006 && (b.destination as { ieee?: string }).ieee === coordinator,
       );
     expect(toCoordinator()).toHaveLength(1);
-    const runs: string[] = [];
-    const run = configure.run.bind(configure);
-    // the real configure runs; the spy only notes which device it ran for
-    const spy = vi.spyOn(configure, "run").mockImplementation(async (d) => {
-      runs.push(d.ieee);
-      return run(d);
-    });
-    try {
+    await withConfigureRuns(world.bridge, async (runs) => {
       const u = await request(world.mqtt, "device/unbind", { from: remote, to: lamp, clusters: ["genOnOff"] });
       expect(u).toMatchObject({ status: "ok", data: { clusters: ["genOnOff"], failed: [] } });
       expect(toCoordinator()).toEqual([]);
       await waitFor(() => runs.includes(lamp), 5000, "the bulb to be configured again");
-    } finally {
-      spy.mockRestore();
-    }
+    });
   });
 
   it("binds to the coordinator and to default_bind_group (listed in bridge/groups from then on)", async () => {

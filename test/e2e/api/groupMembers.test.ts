@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { BASE, request, useBridgeWorld } from "../support/bridgeWorld.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BASE, request, useBridgeWorld, withConfigureRuns } from "../support/bridgeWorld.js";
 import { waitFor } from "../support/herdsmanWorld.js";
 
 type GroupJson = { id: number; friendly_name: string; members: Array<{ ieee_address: string; endpoint: number }> };
@@ -94,22 +94,11 @@ describe("group members", () => {
     expect(unknown).toMatchObject({ status: "error", error: expect.stringMatching(/has no endpoint 'left'/) });
   });
   it("a device that leaves a group is configured again (its own reporting restored), as zigbee2mqtt", async () => {
-    const configure = world.bridge.controller.configure;
-    if (!configure) throw new Error("the bridge has no configure");
     await ensureMember(10, lamp);
-    const runs: string[] = [];
-    const run = configure.run.bind(configure);
-    // the real configure runs; the spy only notes which device it ran for
-    const spy = vi.spyOn(configure, "run").mockImplementation(async (d) => {
-      runs.push(d.ieee);
-      return run(d);
-    });
-    try {
+    await withConfigureRuns(world.bridge, async (runs) => {
       const r = await request(world.mqtt, "group/members/remove", { group: 10, device: lamp });
       expect(r).toMatchObject({ status: "ok" });
       await waitFor(() => runs.includes(lamp), 5000, "the bulb to be configured again");
-    } finally {
-      spy.mockRestore();
-    }
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, vi } from "vitest";
 import { stringify } from "yaml";
 import { Controller } from "../../../lib/controller.js";
 import { SettingsStore } from "../../../lib/settings/settingsStore.js";
@@ -43,6 +43,29 @@ export function scenarioPort(dataDir: string, scenario: Scenario): string {
   const file = join(dataDir, "scenario.yaml");
   writeFileSync(file, stringify(scenario));
   return `virtual://${file}`;
+}
+
+/**
+ * Notes which devices the bridge's real configure runs for while `action` runs (a spy that passes every call on),
+ * and returns the list; the spy is removed afterwards.
+ */
+export async function withConfigureRuns(
+  bridge: RunningBridge,
+  action: (runs: string[]) => Promise<void>,
+): Promise<void> {
+  const configure = bridge.controller.configure;
+  if (!configure) throw new Error("the bridge has no configure");
+  const runs: string[] = [];
+  const run = configure.run.bind(configure);
+  const spy = vi.spyOn(configure, "run").mockImplementation(async (d) => {
+    runs.push(d.ieee);
+    return run(d);
+  });
+  try {
+    await action(runs);
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 export interface RunningBridge {
