@@ -61,16 +61,15 @@ describe("converter event hooks: a definition's custom cluster is registered bef
   it("a device that joins is configured after its interview (start hook first)", () => {
     const d = bridge.controller.zigbee.device(IEEE);
     expect(d?.definition?.model).toBe("HS2IRC");
-    expect(d?.zh.customClusters).toHaveProperty("heimanSpecificInfraRedRemote");
     expect((d?.zh.meta as Record<string, unknown> | undefined)?.configured).toBe(d?.definition?.version);
+    expect(d?.zh.customClusters).toHaveProperty("heimanSpecificInfraRedRemote");
   });
 
   it("after a restart, device/configure succeeds: the start hook ran at bridge start", async () => {
     await bridge.stop();
     bridge = await startBridge(dir, sim);
-    const d = bridge.controller.zigbee.device(IEEE);
-    expect(d?.zh.customClusters).toHaveProperty("heimanSpecificInfraRedRemote");
     const rsp = await request(mqtt, "device/configure", { id: IEEE }, 20_000);
     expect(rsp).toMatchObject({ status: "ok", data: { id: IEEE } });
+    expect(bridge.controller.zigbee.device(IEEE)?.zh.customClusters).toHaveProperty("heimanSpecificInfraRedRemote");
   }, 60_000);
 });
