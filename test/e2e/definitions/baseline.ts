@@ -36,7 +36,7 @@ export function writeBaseline(slice: string, outcomes: Outcome[]): void {
     const s = signature(o);
     if (s !== undefined) entries[o.id] = s;
   }
-  writeFileSync(join(DIR, `${slice}.json`), `${JSON.stringify(entries, null, 1)}\n`);
+  writeFileSync(join(DIR, `${slice}.json`), `${JSON.stringify(entries, null, 2)}\n`);
 }
 
 /** Each difference from the baseline, as "<definition>: was <…>, now <…>". */
