@@ -22,7 +22,7 @@ export interface ConverterHooksGate {
  *   (one that got its definition later, e.g. after its interview);
  * - `deviceJoined`, `deviceInterview` (every status), `deviceAnnounce`, `deviceNetworkAddressChanged`,
  *   `deviceOptionsChanged` (bridge/request/device/options) as they happen;
- * - `stop` when a device leaves or is removed, and for every device when the bridge stops.
+ * - `stop` when a device leaves, is removed or disabled, and for every device when the bridge stops.
  * zhc 26.x has no per-message event: nothing is added on the hot path. A hook that throws is logged and never keeps
  * the others (or the bridge) from running. `deviceExposesChanged` republishes bridge/devices and the discovery.
  */
@@ -52,6 +52,7 @@ export class ConverterEvents implements Feature, ConverterHooksGate {
     bus.on("deviceOptionsChanged", this, (e) => {
       const d = this.device(e.ieee);
       if (d) void this.call(d, { type: "deviceOptionsChanged", data: { ...this.baseData(d), from: e.from, to: e.to } });
+      else void this.stopDevice(e.ieee); // disabled now: its hooks stop (polling, keep-alive…)
     });
     bus.on("deviceLeave", this, (e) => void this.stopDevice(e.ieee));
     bus.on("entityRemoved", this, (e) => {

@@ -127,6 +127,13 @@ describe("ConverterEvents", () => {
     (e.data.deviceExposesChanged as () => void)();
     expect(d.refreshed).toBe(1);
     expect(changed).toEqual([{}]);
+    // disabled by the change: its hooks stop, and it gets no more events
+    d.options = { disabled: true };
+    bus.emit("deviceOptionsChanged", { ieee: d.ieee, from: {}, to: { disabled: true } });
+    bus.emit("deviceAnnounce", { ieee: d.ieee });
+    await tick();
+    expect(got.map((x) => x.type)).toEqual(["start", "deviceOptionsChanged", "stop"]);
     await events.stop();
+    expect(got).toHaveLength(3);
   });
 });
