@@ -5,6 +5,8 @@ import type { BridgeDevice } from "../zigbee/bridgeDevice.js";
 import type { BridgeContext, Feature } from "./context.js";
 
 const NS = "z2m:onevent";
+/** how long configure waits at most for a device's `start` hooks (herdsman's default request timeout) */
+const START_WAIT_MS = 10_000;
 
 type EventType = OnEvent.Event["type"];
 type DeviceEventType = Exclude<EventType, "stop" | "deviceOptionsChanged" | "deviceInterview">;
@@ -67,9 +69,21 @@ export class ConverterEvents implements Feature, ConverterHooksGate {
     this.stopped = true;
   }
 
-  /** Resolves when the device's `start` hooks have settled (at once for a device not started). */
+  /**
+   * Resolves when the device's `start` hooks have settled (at once for a device not started), or after
+   * START_WAIT_MS: a hook that waits on a sleeping device must not hold every configure (they run one at a time).
+   */
   started(ieee: string): Promise<void> {
-    return this.startedDevices.get(ieee)?.done ?? Promise.resolve();
+    const started = this.startedDevices.get(ieee);
+    if (!started) return Promise.resolve();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.ctx.logger.debug(() => `Converter hook 'start' of '${started.device.name}' still runs`, NS);
+        resolve();
+      }, START_WAIT_MS);
+    });
+    return Promise.race([started.done, late]).finally(() => clearTimeout(timer));
   }
 
   private device(ieee: string): BridgeDevice | undefined {

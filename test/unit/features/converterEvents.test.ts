@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EventBus } from "../../../lib/eventBus.js";
 import type { BridgeContext } from "../../../lib/features/context.js";
 import { ConverterEvents } from "../../../lib/features/converterEvents.js";
@@ -108,6 +108,37 @@ describe("ConverterEvents", () => {
     expect(seen.at(-1)).toBe("late stop");
     await events.stop();
     expect(seen.filter((s) => s === "late stop")).toHaveLength(1); // already stopped when it left
+  });
+
+  it("started() waits for the device's start hooks, but not for one that never ends", async () => {
+    let release: (() => void) | undefined;
+    const slow = device("slow", []);
+    slow.definition = {
+      onEvent: (e) => (e.type === "start" ? new Promise<void>((r) => void (release = r)) : undefined),
+    };
+    const stuck = device("stuck", []);
+    stuck.definition = { onEvent: (e) => (e.type === "start" ? new Promise<void>(() => {}) : undefined) };
+    const { events } = world([slow, stuck]);
+    vi.useFakeTimers();
+    try {
+      events.start();
+      let slowStarted = false;
+      void events.started(slow.ieee).then(() => void (slowStarted = true));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(slowStarted).toBe(false);
+      release?.();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(slowStarted).toBe(true);
+
+      let stuckStarted = false;
+      void events.started(stuck.ieee).then(() => void (stuckStarted = true));
+      await vi.advanceTimersByTimeAsync(9_000);
+      expect(stuckStarted).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(stuckStarted).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("passes options changes, and deviceExposesChanged republishes the device list", async () => {
