@@ -114,7 +114,12 @@ describe("ConverterEvents", () => {
     let release: (() => void) | undefined;
     const slow = device("slow", []);
     slow.definition = {
-      onEvent: (e) => (e.type === "start" ? new Promise<void>((r) => void (release = r)) : undefined),
+      onEvent: (e) =>
+        e.type === "start"
+          ? new Promise<void>((r) => {
+              release = r;
+            })
+          : undefined,
     };
     const stuck = device("stuck", []);
     stuck.definition = { onEvent: (e) => (e.type === "start" ? new Promise<void>(() => {}) : undefined) };
@@ -123,7 +128,9 @@ describe("ConverterEvents", () => {
     try {
       events.start();
       let slowStarted = false;
-      void events.started(slow.ieee).then(() => void (slowStarted = true));
+      void events.started(slow.ieee).then(() => {
+        slowStarted = true;
+      });
       await vi.advanceTimersByTimeAsync(100);
       expect(slowStarted).toBe(false);
       release?.();
@@ -131,7 +138,9 @@ describe("ConverterEvents", () => {
       expect(slowStarted).toBe(true);
 
       let stuckStarted = false;
-      void events.started(stuck.ieee).then(() => void (stuckStarted = true));
+      void events.started(stuck.ieee).then(() => {
+        stuckStarted = true;
+      });
       await vi.advanceTimersByTimeAsync(9_000);
       expect(stuckStarted).toBe(false);
       await vi.advanceTimersByTimeAsync(1_000);
