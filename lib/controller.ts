@@ -7,6 +7,7 @@ import { permitJoinRequests } from "./features/bridge/permitJoinRequest.js";
 import { BridgeRequests } from "./features/bridge/requests.js";
 import { Configure } from "./features/configure.js";
 import type { BridgeContext, Feature, MqttPublisher, PublishOptions } from "./features/context.js";
+import { ConverterEvents } from "./features/converterEvents.js";
 import { EntityPublisher } from "./features/entityPublisher.js";
 import { ExternalConverters } from "./features/external/externalConverters.js";
 import { RESTART_DELAY_MS } from "./features/network/generalRequests.js";
@@ -116,7 +117,8 @@ export class Controller {
     requests.register(permitJoinRequests(ctx));
     const publications = new BridgePublications(ctx);
     const bridgeLogging = new BridgeLogging(ctx, (l) => this.logger.onLog(l));
-    this.configure = new Configure(ctx);
+    const converterEvents = new ConverterEvents(ctx);
+    this.configure = new Configure(ctx, converterEvents);
     const router = new TopicRouter(base, {
       request: (name, payload) => void requests.handle(name, payload),
       setGet: (req) => void setGet.handle(req),
@@ -134,7 +136,9 @@ export class Controller {
       externalConverters,
     });
     for (const m of extra.requests) requests.register(m);
-    this.features = [new Receive(ctx, entityPublisher), publications, this.configure, ...extra.features];
+    // converter hooks first: `start` is called before configure and the other features see the devices
+    const core = [converterEvents, new Receive(ctx, entityPublisher), publications, this.configure];
+    this.features = [...core, ...extra.features];
     for (const f of this.features) await f.start?.();
 
     mqtt.onMessage((topic, payload) => {

@@ -9,6 +9,8 @@ export interface BridgeEvents {
   deviceLeave: { ieee: string; name: string };
   deviceAnnounce: { ieee: string };
   deviceNetworkAddressChanged: { ieee: string };
+  /** a device's options were changed by a request (`from`/`to`: its options before and after) */
+  deviceOptionsChanged: { ieee: string; from: Record<string, unknown>; to: Record<string, unknown> };
   permitJoinChanged: { permitted: boolean; time?: number };
   /**
    * device list or a device's data changed: bridge/devices must be republished. `listOnly` (a join, an interview, a

@@ -1,6 +1,7 @@
 import { errorMessage } from "../util/errors.js";
 import type { BridgeDevice } from "../zigbee/bridgeDevice.js";
 import type { BridgeContext, Feature } from "./context.js";
+import type { ConverterHooksGate } from "./converterEvents.js";
 
 const NS = "z2m:configure";
 /** failed configures of a device per run before only a forced one (interview, request) tries again */
@@ -31,7 +32,11 @@ export class Configure implements Feature {
   private readonly attempts = new Map<string, number>();
   private stopped = false;
 
-  constructor(private readonly ctx: BridgeContext) {}
+  /** `hooks`: configure waits for the device's converter `start` hooks (they register its custom clusters) */
+  constructor(
+    private readonly ctx: BridgeContext,
+    private readonly hooks?: ConverterHooksGate,
+  ) {}
 
   start(): void {
     const bus = this.ctx.bus;
@@ -128,6 +133,7 @@ export class Configure implements Feature {
   async run(d: BridgeDevice): Promise<void> {
     const def = d.definition ?? (await d.resolveDefinition());
     if (!def?.configure) throw new Error(`Device '${d.name}' has no configure`);
+    await this.hooks?.started(d.ieee);
     const coordinatorEndpoint = this.ctx.zigbee.coordinator()?.zh.getEndpoint(1);
     this.ctx.logger.info(`Configuring '${d.name}'`); // zigbee2mqtt's wording and namespace, as the next one
     try {

@@ -104,6 +104,11 @@ export class BridgeDevice {
     this.exposesCache = undefined;
   }
 
+  /** The definition's exposes are computed again at the next `exposes()` (a converter hook said they changed). */
+  refreshExposes(): void {
+    this.exposesCache = undefined;
+  }
+
   /** zigbee2mqtt counts the coordinator as supported. */
   get supported(): boolean {
     if (this.zh.type === "Coordinator") return true;

@@ -126,6 +126,7 @@ export function deviceLifecycleRequests(ctx: BridgeContext, deps: FeatureDeps): 
       device.invalidate();
       await device.resolveDefinition();
       ctx.logger.info(`Successfully changed config for device ${device.name}`);
+      ctx.bus.emit("deviceOptionsChanged", { ieee: device.ieee, from: { ...result.from }, to: { ...result.to } });
       ctx.bus.emit("devicesChanged", {});
       return {
         id,

@@ -1,10 +1,12 @@
 import { EventBus } from "../../../lib/eventBus.js";
 import { Configure } from "../../../lib/features/configure.js";
 import type { BridgeContext } from "../../../lib/features/context.js";
+import { ConverterEvents } from "../../../lib/features/converterEvents.js";
 import { SettingsStore } from "../../../lib/settings/settingsStore.js";
 import { fingerprintDevice } from "../../../lib/simulator/devices/fingerprintDevice.js";
 import { Simulator } from "../../../lib/simulator/simulator.js";
 import { deterministicIeee } from "../../../lib/simulator/util/prng.js";
+import { StateCache } from "../../../lib/state/stateCache.js";
 import { errorMessage } from "../../../lib/util/errors.js";
 import { createLogger } from "../../../lib/util/logger.js";
 import { Zigbee } from "../../../lib/zigbee/zigbee.js";
@@ -33,7 +35,8 @@ const CONCURRENCY = 24;
 /**
  * Pairs one simulated device per entry with the bridge's Zigbee layer (zigbee-herdsman on a simulator of its own)
  * and reports what became of each: the interview, the definition the bridge resolves (`BridgeDevice`), and the
- * bridge's configure (`Configure.run`, what it runs after an interview), several devices at a time. No MQTT: the
+ * bridge's configure (`Configure.run`, what it runs after an interview, once the converters' `start` hooks have run),
+ * several devices at a time. No MQTT: the
  * publications are not what an upgrade of the stack changes, and they would cost more than the rest.
  */
 export async function runOnBridge(entries: CatalogEntry[], seed: string, timeoutMs: number): Promise<Outcome[]> {
@@ -52,7 +55,10 @@ export async function runOnBridge(entries: CatalogEntry[], seed: string, timeout
   const settings = SettingsStore.load(dir, {});
   const bus = new EventBus(logger);
   const zigbee = new Zigbee(settings, bus, logger, dir);
-  const configure = new Configure({ settings, bus, logger, zigbee } as unknown as BridgeContext);
+  const ctx = { settings, bus, logger, zigbee, state: new StateCache(undefined, logger) } as unknown as BridgeContext;
+  // the converters' event hooks as the bridge calls them (`start` registers a definition's custom clusters)
+  const hooks = new ConverterEvents(ctx);
+  const configure = new Configure(ctx, hooks);
   const configured = new Map<string, string>();
   const queue: string[] = [];
   let running = 0;
@@ -85,6 +91,7 @@ export async function runOnBridge(entries: CatalogEntry[], seed: string, timeout
     next();
   });
   try {
+    hooks.start();
     await zigbee.start();
     await waitFor(() => configured.size === ieees.size, timeoutMs, `${entries.length} devices`).catch(() => undefined);
     return [...ieees].map(([ieee, entry]) => {
@@ -102,6 +109,7 @@ export async function runOnBridge(entries: CatalogEntry[], seed: string, timeout
     });
   } finally {
     bus.off(configured);
+    await hooks.stop();
     await zigbee.stop();
     await logger.close();
     await sim.stop();
