@@ -7,6 +7,7 @@ import type { BridgeContext, Feature } from "./context.js";
 const NS = "z2m:onevent";
 /** how long configure waits at most for a device's `start` hooks (herdsman's default request timeout) */
 const START_WAIT_MS = 10_000;
+const STOP_WAIT_MS = 5_000;
 
 type EventType = OnEvent.Event["type"];
 type DeviceEventType = Exclude<EventType, "stop" | "deviceOptionsChanged" | "deviceInterview">;
@@ -65,7 +66,17 @@ export class ConverterEvents implements Feature, ConverterHooksGate {
   /** `stop` for every started device (the adapter is still up: a hook may tell its device). */
   async stop(): Promise<void> {
     this.ctx.bus.off(this);
-    await Promise.all([...this.startedDevices.keys()].map((ieee) => this.stopDevice(ieee)));
+    const all = Promise.all([...this.startedDevices.keys()].map((ieee) => this.stopDevice(ieee)));
+    // a hook that waits on a sleeping device must not hold the bridge's stop (a restart, Ctrl+C) for long
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.ctx.logger.warning(`Converter stop hooks not done after ${STOP_WAIT_MS} ms; stopping anyway`, NS);
+        resolve();
+      }, STOP_WAIT_MS);
+    });
+    await Promise.race([all, late]);
+    clearTimeout(timer);
     this.stopped = true;
   }
 
