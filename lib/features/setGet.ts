@@ -124,9 +124,14 @@ export class SetGet {
     throw new BridgeError("UNKNOWN_ENTITY", `Entity '${path}' is unknown`);
   }
 
-  private async definitionsOf(entity: Entity, action: string): Promise<Definition[]> {
+  /** Without an await when they are known (the usual case): the command's frame is then written in the same turn. */
+  private definitionsOf(entity: Entity, action: string): Definition[] | Promise<Definition[]> {
     if (!(entity instanceof BridgeDevice)) return this.memberDefinitions(entity);
-    const def = entity.definition ?? (await entity.resolveDefinition());
+    return entity.definition ? [entity.definition] : this.resolvedDefinitions(entity, action);
+  }
+
+  private async resolvedDefinitions(entity: BridgeDevice, action: string): Promise<Definition[]> {
+    const def = await entity.resolveDefinition();
     if (!def)
       throw new BridgeError(
         "UNSUPPORTED",
@@ -144,7 +149,8 @@ export class SetGet {
     }
     const topic = `${req.entityPath}${req.endpoint !== undefined ? `/${req.endpoint}` : ""}/${req.action}`;
     const message = parsePayload(req.payload.toString("utf8"), req.attribute, topic);
-    const definitions = await this.definitionsOf(entity, req.action);
+    const known = this.definitionsOf(entity, req.action);
+    const definitions = Array.isArray(known) ? known : await known;
     const steps = this.plan(req, entity, definitions, message, topicEndpoint, result);
     // a key refused before sending is left out of every converter's message too (a converter reads its siblings)
     const accepted: Message = {};
