@@ -54,6 +54,25 @@ interface Step {
   converter: TzConverter;
 }
 
+/** The distinct toZigbee converters of the definitions, and the keys they take. */
+interface ConverterIndex {
+  converters: TzConverter[];
+  keys: Set<string>;
+}
+
+/** per definition (a device has one): built on its first command, not on every one */
+const converterIndexes = new WeakMap<Definition, ConverterIndex>();
+
+function converterIndex(definitions: Definition[]): ConverterIndex {
+  const only = definitions.length === 1 ? definitions[0] : undefined;
+  const cached = only && converterIndexes.get(only);
+  if (cached) return cached;
+  const converters = [...new Set(definitions.flatMap((d) => d.toZigbee))];
+  const index = { converters, keys: new Set(converters.flatMap((c) => c.key ?? [])) };
+  if (only) converterIndexes.set(only, index);
+  return index;
+}
+
 /**
  * MQTT → Zigbee: `<name>[/<endpoint>]/set|get[/<attribute>]`. Commands to one entity run in the order received
  * (`CommandQueue`); each key goes through the definition's toZigbee converter with its own copy of the message;
@@ -169,9 +188,10 @@ export class SetGet {
     result: SetGetResult,
   ): { ready: Step[]; refused: string[] } {
     const isDevice = entity instanceof BridgeDevice;
-    const converters = [...new Set(definitions.flatMap((d) => d.toZigbee))];
+    const { converters, keys } = converterIndex(definitions);
     const names = isDevice ? entity.endpointNames() : {};
-    const isConverterKey = (k: string) => converters.some((c) => c.key?.includes(k));
+    const endpointNames = Object.keys(names);
+    const isConverterKey = (k: string) => keys.has(k);
     const ready: Step[] = [];
     const refused: string[] = [];
     for (const [rawKey, value] of orderKeys(message)) {
@@ -180,7 +200,8 @@ export class SetGet {
         result.errors.push(`Refused key '${rawKey}' for '${entity.name}'`);
         continue;
       }
-      const split = isDevice ? splitEndpointKey(rawKey, Object.keys(names), isConverterKey) : { key: rawKey };
+      const split =
+        isDevice && endpointNames.length > 0 ? splitEndpointKey(rawKey, endpointNames, isConverterKey) : { key: rawKey };
       const key = split.key;
       let endpointName = split.endpoint ?? topicEndpoint;
       let target: Step["target"];
