@@ -201,7 +201,9 @@ export class SetGet {
         continue;
       }
       const split =
-        isDevice && endpointNames.length > 0 ? splitEndpointKey(rawKey, endpointNames, isConverterKey) : { key: rawKey };
+        isDevice && endpointNames.length > 0
+          ? splitEndpointKey(rawKey, endpointNames, isConverterKey)
+          : { key: rawKey };
       const key = split.key;
       let endpointName = split.endpoint ?? topicEndpoint;
       let target: Step["target"];
