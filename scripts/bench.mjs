@@ -18,6 +18,9 @@ const HELP = `usage: npm run bench -- [options]
                    (2,000 by default, after as many to warm up; each process runs ~50x slower under it, so
                    nothing else is measured). Where \`perf stat -e instructions\` works (hardware counters;
                    not in most VMs) the default run counts them during the reports as well
+  --in-bridge      also time each command inside each bridge, from the socket read of its /set to the write of
+                   its frame (scripts/bench/latencyProbe.mjs, loaded with --import): the bridge's own share,
+                   without the broker hop and the bench's side, which vary far more between runs
   --no-z2m         without zigbee2mqtt (otherwise a failed install of it is an error)
   --only=a,b       of: ours, z2m, floor
   --devices=N --reports=N --commands=N --restarts=N --log-level=info|warning|debug`;
@@ -29,6 +32,7 @@ const { values: a } = parseArgs({
     scale: { type: "string" },
     soak: { type: "string" },
     instructions: { type: "boolean" },
+    "in-bridge": { type: "boolean" },
     "no-z2m": { type: "boolean" },
     only: { type: "string" },
     devices: { type: "string" },
@@ -55,6 +59,7 @@ const o = {
   soak: num(a.soak, 0),
   logLevel: a["log-level"] ?? "info",
   instructionsOnly: Boolean(a.instructions),
+  inBridge: Boolean(a["in-bridge"]),
   // `perf stat -e instructions` on the target during the flood, where the machine has hardware counters
   perf: !a.instructions && perfCounts("instructions"),
   log: (m) => process.stderr.write(`[bench] ${m}\n`),

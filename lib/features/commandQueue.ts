@@ -58,7 +58,10 @@ export class CommandQueue {
     current.count++;
     this.total++;
     this.lanes.set(key, current);
-    const result = current.tail.then(task);
+    // an idle entity's command starts now, in the caller's turn (the MQTT message's): nothing is before it in its
+    // lane, and a later command still waits for its tail. Deferring it would put the MQTT client's remaining work
+    // for this read, and a microtask hop, between the message and the frame
+    const result = lane ? current.tail.then(task) : startNow(task);
     const done = result.then(
       () => undefined,
       () => undefined,
@@ -74,5 +77,14 @@ export class CommandQueue {
   /** Settles when every command queued so far has finished. */
   async idle(): Promise<void> {
     await Promise.all([...this.lanes.values()].map((l) => l.tail));
+  }
+}
+
+/** `task()` as a promise; a synchronous throw becomes its rejection, as it would after `then`. */
+function startNow<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(task());
+  } catch (e) {
+    return Promise.reject(e);
   }
 }

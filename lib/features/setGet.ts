@@ -54,6 +54,25 @@ interface Step {
   converter: TzConverter;
 }
 
+/** The distinct toZigbee converters of the definitions, and the keys they take. */
+interface ConverterIndex {
+  converters: TzConverter[];
+  keys: Set<string>;
+}
+
+/** per definition (a device has one): built on its first command, not on every one */
+const converterIndexes = new WeakMap<Definition, ConverterIndex>();
+
+function converterIndex(definitions: Definition[]): ConverterIndex {
+  const only = definitions.length === 1 ? definitions[0] : undefined;
+  const cached = only && converterIndexes.get(only);
+  if (cached) return cached;
+  const converters = [...new Set(definitions.flatMap((d) => d.toZigbee))];
+  const index = { converters, keys: new Set(converters.flatMap((c) => c.key ?? [])) };
+  if (only) converterIndexes.set(only, index);
+  return index;
+}
+
 /**
  * MQTT → Zigbee: `<name>[/<endpoint>]/set|get[/<attribute>]`. Commands to one entity run in the order received
  * (`CommandQueue`); each key goes through the definition's toZigbee converter with its own copy of the message;
@@ -124,9 +143,14 @@ export class SetGet {
     throw new BridgeError("UNKNOWN_ENTITY", `Entity '${path}' is unknown`);
   }
 
-  private async definitionsOf(entity: Entity, action: string): Promise<Definition[]> {
+  /** Without an await when they are known (the usual case): the command's frame is then written in the same turn. */
+  private definitionsOf(entity: Entity, action: string): Definition[] | Promise<Definition[]> {
     if (!(entity instanceof BridgeDevice)) return this.memberDefinitions(entity);
-    const def = entity.definition ?? (await entity.resolveDefinition());
+    return entity.definition ? [entity.definition] : this.resolvedDefinitions(entity, action);
+  }
+
+  private async resolvedDefinitions(entity: BridgeDevice, action: string): Promise<Definition[]> {
+    const def = await entity.resolveDefinition();
     if (!def)
       throw new BridgeError(
         "UNSUPPORTED",
@@ -144,7 +168,8 @@ export class SetGet {
     }
     const topic = `${req.entityPath}${req.endpoint !== undefined ? `/${req.endpoint}` : ""}/${req.action}`;
     const message = parsePayload(req.payload.toString("utf8"), req.attribute, topic);
-    const definitions = await this.definitionsOf(entity, req.action);
+    const known = this.definitionsOf(entity, req.action);
+    const definitions = Array.isArray(known) ? known : await known;
     const steps = this.plan(req, entity, definitions, message, topicEndpoint, result);
     // a key refused before sending is left out of every converter's message too (a converter reads its siblings)
     const accepted: Message = {};
@@ -163,9 +188,10 @@ export class SetGet {
     result: SetGetResult,
   ): { ready: Step[]; refused: string[] } {
     const isDevice = entity instanceof BridgeDevice;
-    const converters = [...new Set(definitions.flatMap((d) => d.toZigbee))];
+    const { converters, keys } = converterIndex(definitions);
     const names = isDevice ? entity.endpointNames() : {};
-    const isConverterKey = (k: string) => converters.some((c) => c.key?.includes(k));
+    const endpointNames = Object.keys(names);
+    const isConverterKey = (k: string) => keys.has(k);
     const ready: Step[] = [];
     const refused: string[] = [];
     for (const [rawKey, value] of orderKeys(message)) {
@@ -174,7 +200,10 @@ export class SetGet {
         result.errors.push(`Refused key '${rawKey}' for '${entity.name}'`);
         continue;
       }
-      const split = isDevice ? splitEndpointKey(rawKey, Object.keys(names), isConverterKey) : { key: rawKey };
+      const split =
+        isDevice && endpointNames.length > 0
+          ? splitEndpointKey(rawKey, endpointNames, isConverterKey)
+          : { key: rawKey };
       const key = split.key;
       let endpointName = split.endpoint ?? topicEndpoint;
       let target: Step["target"];

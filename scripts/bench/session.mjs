@@ -1,7 +1,7 @@
 // One target's bench session, the same for all three: its own simulator (scale:N, over TCP, in this process) and
 // mosquitto; first start pairs every device; restarts → online; idle RSS; a report flood (CPU, instructions,
 // throughput, lost, RSS after); commands (→ frame at the simulator, → state message); optionally a soak.
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { connectAsync } from "mqtt";
 import { Simulator } from "../../dist/simulator/simulator.js";
@@ -126,7 +126,13 @@ export async function benchTarget(kind, o) {
   let proc;
   let floor;
   const start = () => {
-    proc = launch(kind, { dir: root, simUrl: sim.url, bulbIeee: bulb.ieee, callgrindDir: o.instructionsOnly && root });
+    proc = launch(kind, {
+      dir: root,
+      simUrl: sim.url,
+      bulbIeee: bulb.ieee,
+      callgrindDir: o.instructionsOnly && root,
+      latencyOut: o.inBridge && bridge && join(root, "latency"),
+    });
     proc.exited.then((code) => {
       if (!proc.stopping) o.log(`${kind} exited (${code}) unexpectedly; its log:\n${proc.logTail()}`);
     });
@@ -219,6 +225,10 @@ export async function benchTarget(kind, o) {
     throw e;
   } finally {
     if (proc) await stop();
+    // --in-bridge: the last process's times (the one that took the commands), written when it exited
+    const times = proc && join(root, `latency.${proc.pid}.json`);
+    if (result.command && times && existsSync(times))
+      result.command.inBridgeMs = stats(JSON.parse(readFileSync(times, "utf8")));
     sim.coordinator.events.frameIn = undefined;
     await watcher?.stop();
     await broker?.stop();

@@ -65,11 +65,15 @@ export function writeConfig(dir, { brokerUrl, simUrl, logLevel }) {
  * Starts a target in `dir`; its stdout and stderr go to dir/process.log. With `callgrindDir` it runs under callgrind,
  * instrumentation off until asked (proc.mjs). Resolves to {child, pid, stop(), logTail()}.
  */
-export function launch(kind, { dir, simUrl, bulbIeee, callgrindDir }) {
+export function launch(kind, { dir, simUrl, bulbIeee, callgrindDir, latencyOut }) {
   const logFile = join(dir, "process.log");
   const fd = openSync(logFile, "a");
   const env = { ...process.env };
   delete env.DEBUG;
+  if (latencyOut) {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ""} --import=${new URL("./latencyProbe.mjs", import.meta.url).pathname}`;
+    env.BENCH_LATENCY_OUT = latencyOut;
+  }
   let argv;
   let cwd = REPO;
   if (kind === "ours") {

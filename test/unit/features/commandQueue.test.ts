@@ -44,6 +44,45 @@ describe("CommandQueue", () => {
     expect(q.size).toBe(0);
   });
 
+  it("starts an idle entity's command in the caller's turn; one behind it waits for it to end", async () => {
+    const log: string[] = [];
+    const q = new CommandQueue();
+    const a1 = gate(log, "a1");
+    const a2 = gate(log, "a2");
+    const p1 = q.run("a", a1.task);
+    expect(log).toEqual(["start a1"]); // no await in between: the frame can be written in the message's turn
+    const p2 = q.run("a", a2.task);
+    a2.release();
+    await Promise.resolve();
+    expect(log).toEqual(["start a1"]);
+    a1.release();
+    expect(await Promise.all([p1, p2])).toEqual(["a1", "a2"]);
+    expect(log).toEqual(["start a1", "end a1", "start a2", "end a2"]);
+  });
+
+  it("a command queued right after the previous one ended (its lane not yet cleared) still runs, once", async () => {
+    const q = new CommandQueue();
+    const ran: string[] = [];
+    const first = q.run("a", async () => ran.push("first"));
+    await first; // its lane is cleared a few microtasks later
+    const second = q.run("a", async () => ran.push("second"));
+    await second;
+    await q.idle();
+    expect(ran).toEqual(["first", "second"]);
+    expect(q.size).toBe(0);
+  });
+
+  it("a task that throws synchronously rejects its promise instead of throwing at the caller", async () => {
+    const q = new CommandQueue();
+    const task = (() => {
+      throw new Error("sync");
+    }) as unknown as () => Promise<void>;
+    const p = q.run("a", task);
+    await expect(p).rejects.toThrow("sync");
+    await q.idle();
+    expect(q.size).toBe(0);
+  });
+
   it("a failing command rejects its own promise and does not stop the next one", async () => {
     const q = new CommandQueue();
     const failed = q.run("a", async () => {
