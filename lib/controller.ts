@@ -134,7 +134,10 @@ export class Controller {
       externalConverters,
     });
     for (const m of extra.requests) requests.register(m);
-    this.features = [new Receive(ctx, entityPublisher), publications, this.configure, ...extra.features];
+    // bridge/logging from the features' start on (as zigbee2mqtt: after a restart its log tells the availability and
+    // the cached states it republishes, before the "started" line); last in the list, so stopped first
+    this.features = [new Receive(ctx, entityPublisher), publications, this.configure, ...extra.features, bridgeLogging];
+    bridgeLogging.start();
     for (const f of this.features) await f.start?.();
 
     mqtt.onMessage((topic, payload) => {
@@ -150,9 +153,6 @@ export class Controller {
     if (s.advanced.cache_state_send_on_startup !== false && s.advanced.cache_state !== false) {
       await this.republishStates(entityPublisher);
     }
-    // bridge/logging from here on (as zigbee2mqtt: its first line is the "started" one); stopped first
-    this.features.push(bridgeLogging);
-    bridgeLogging.start();
     this.logger.info(`zigmqtt started in ${Math.round(performance.now() - t0)} ms`, NS);
     this.memoryTrim = new MemoryTrim(this.logger);
     this.memoryTrim.start();

@@ -85,6 +85,12 @@ describe("process: bridge/request/restart", () => {
     const seen = Object.fromEntries(topics.map((t) => [t, [] as string[]]));
     for (const m of mqtt.messages) if (m.seq >= since && m.topic in seen) seen[m.topic]?.push(m.payload);
     expect(seen).toEqual(Object.fromEntries(topics.map((t) => [t, [ONLINE]])));
+    // bridge/logging tells those announcements before the "started" line, as zigbee2mqtt's does after a restart
+    const logging = mqtt.received(`${BASE}/bridge/logging`, since).map((m) => String(json(m.payload).message));
+    const startedAt = logging.findIndex((l) => /zigmqtt started in \d+ ms$/.test(l));
+    const toldAt = topics.map((t) => logging.indexOf(`z2m:mqtt: MQTT publish: topic '${t}', payload '${ONLINE}'`));
+    expect(startedAt).toBeGreaterThan(0);
+    expect(toldAt.filter((i) => i < 0 || i > startedAt)).toEqual([]);
   }, 60_000);
 
   it("a restart applies new log settings and masks a new password; settings notices are kept", async () => {
