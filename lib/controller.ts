@@ -218,10 +218,8 @@ export class Controller {
     if (this.stopping) return;
     this.stopping = true;
     if (why) {
-      const parts = [`restart=${why.restart}`];
-      if (why.code !== undefined) parts.push(`code=${why.code}`);
-      if (why.signal !== undefined) parts.push(`signal=${why.signal}`);
-      this.logger.info(`Stopping zigmqtt (${parts.join(", ")})`);
+      // all three, as zigbee2mqtt writes them (a restart: "restart=true, code=0, signal=undefined")
+      this.logger.info(`Stopping zigmqtt (restart=${why.restart}, code=${why.code ?? 0}, signal=${why.signal})`);
     }
     clearTimeout(this.restartTimer);
     this.memoryTrim?.stop();

@@ -71,12 +71,14 @@ describe("process: bridge/request/restart", () => {
     const topics = interviewed().map((d) => `${BASE}/${d.ieee_address}/availability`);
     expect(topics).toHaveLength(4);
     const since = mqtt.mark();
-    const restartingBefore = lines(/Restarting$/).length;
+    const restartingBefore = lines(/Restarting zigmqtt$/).length;
     await mqtt.publish(`${BASE}/bridge/request/restart`, "");
     await mqtt.publish(`${BASE}/bridge/request/restart`, "");
     await waitFor(() => started() >= 2, 30_000, "the restarted bridge");
     // both requests' timers have fired long before a restarted bridge is up
-    expect(lines(/Restarting$/).length - restartingBefore).toBe(1);
+    expect(lines(/Restarting zigmqtt$/).length - restartingBefore).toBe(1);
+    // zigbee2mqtt's stop line, all three parts
+    expect(out).toContain("z2m: Stopping zigmqtt (restart=true, code=0, signal=undefined)");
     for (const topic of topics) {
       await mqtt.waitForMessage((m) => m.topic === topic && m.payload === ONLINE, { since, timeoutMs: 10_000 });
     }
