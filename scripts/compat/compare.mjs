@@ -340,24 +340,7 @@ export function compare(theirs, ours, allowlist, steps) {
     }
   }
   const gone = new Set();
-  const lateSecondPass = new Set();
-  const adjacent = (c, t) =>
-    !gone.has(c.m) && c.w.topic === t.w.topic && Math.abs(index(c.w.step) - index(t.w.step)) === 1;
-  // equal messages first; then messages whose differences are all allowed (they would be allowed in the same step)
-  const late = (t, same) =>
-    lonelyOurs.find(
-      (c) =>
-        adjacent(c, t) &&
-        (same
-          ? sameMessage(c.m, t.m)
-          : alike(t.m, c.m) &&
-            judge({ step: t.w.step, topic: t.w.topic, theirs: t.m, ours: c.m }, allowlist).verdict !== "different"),
-    );
-  for (const t of [...lonelyTheirs, ...lonelyTheirs]) {
-    if (gone.has(t.m)) continue;
-    const o = late(t, !lateSecondPass.has(t));
-    lateSecondPass.add(t);
-    if (!o) continue;
+  const pairLate = (t, o) => {
     gone.add(o.m).add(t.m);
     const [s1, s2] = index(t.w.step) < index(o.w.step) ? [t.w.step, o.w.step] : [o.w.step, t.w.step];
     points.push({
@@ -369,6 +352,33 @@ export function compare(theirs, ours, allowlist, steps) {
       ours: o.m,
       late: `${s1} / ${s2}`,
     });
+  };
+  const adjacent = (c, t) =>
+    !gone.has(c.m) && c.w.topic === t.w.topic && Math.abs(index(c.w.step) - index(t.w.step)) === 1;
+  for (const t of lonelyTheirs) {
+    const o = lonelyOurs.find((c) => adjacent(c, t) && sameMessage(c.m, t.m));
+    if (o) pairLate(t, o);
+  }
+  // second pass: messages still on one side only once their own step's messages are paired by likeness, whose
+  // differences to one in the next or previous step are all allowed (they would be allowed in the same step)
+  const stillTheirs = [];
+  const stillOurs = [];
+  for (const w of work) {
+    if (w.rule === "final" || index(w.step) < 0) continue;
+    const rest = { ...w, xs: w.xs.filter((m) => !gone.has(m)), ys: w.ys.filter((m) => !gone.has(m)) };
+    for (const [i, j] of align(rest, false)) {
+      if (j === undefined) stillTheirs.push({ w, m: rest.xs[i] });
+      if (i === undefined) stillOurs.push({ w, m: rest.ys[j] });
+    }
+  }
+  for (const t of stillTheirs) {
+    const o = stillOurs.find(
+      (c) =>
+        adjacent(c, t) &&
+        alike(t.m, c.m) &&
+        judge({ step: t.w.step, topic: t.w.topic, theirs: t.m, ours: c.m }, allowlist).verdict !== "different",
+    );
+    if (o) pairLate(t, o);
   }
   if (gone.size > 0) notes.push(`${gone.size / 2} messages came one step later on one side than on the other (rule 4)`);
   for (const w of work) {

@@ -136,6 +136,14 @@ describe("compat comparison", () => {
       expect(verdicts(points)).toEqual({ allowed: 2, different: 1 });
     });
 
+    it("late with an allowed difference never takes a message that has a counterpart in its own step", () => {
+      const theirs = [msg("rename", t, config("a"), true)];
+      const ours = [msg("rename", t, config("b"), true), msg("set", t, config("b"), true)];
+      const points = compare(theirs, ours, allow, STEPS);
+      expect(points.filter((p) => p.late)).toEqual([]);
+      expect(points.map((p) => `${p.step} ${p.verdict}`).sort()).toEqual(["rename allowed", "set different"]);
+    });
+
     it("late with an allowed difference never pairs unlike messages", () => {
       const starting = compileAllowlist([
         {
