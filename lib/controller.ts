@@ -136,9 +136,12 @@ export class Controller {
       externalConverters,
     });
     for (const m of extra.requests) requests.register(m);
-    // converter hooks first: `start` is called before configure and the other features see the devices
+    // converter hooks first: `start` is called before configure and the other features see the devices; bridge/logging
+    // from the features' start on (as zigbee2mqtt: after a restart its log tells the availability and the cached
+    // states it republishes, before the "started" line); last in the list, so stopped first
     const core = [converterEvents, new Receive(ctx, entityPublisher), publications, this.configure];
-    this.features = [...core, ...extra.features];
+    this.features = [...core, ...extra.features, bridgeLogging];
+    bridgeLogging.start();
     for (const f of this.features) await f.start?.();
 
     mqtt.onMessage((topic, payload) => {
@@ -154,9 +157,6 @@ export class Controller {
     if (s.advanced.cache_state_send_on_startup !== false && s.advanced.cache_state !== false) {
       await this.republishStates(entityPublisher);
     }
-    // bridge/logging from here on (as zigbee2mqtt: its first line is the "started" one); stopped first
-    this.features.push(bridgeLogging);
-    bridgeLogging.start();
     this.logger.info(`zigmqtt started in ${Math.round(performance.now() - t0)} ms`, NS);
     this.memoryTrim = new MemoryTrim(this.logger);
     this.memoryTrim.start();
@@ -222,10 +222,8 @@ export class Controller {
     if (this.stopping) return;
     this.stopping = true;
     if (why) {
-      const parts = [`restart=${why.restart}`];
-      if (why.code !== undefined) parts.push(`code=${why.code}`);
-      if (why.signal !== undefined) parts.push(`signal=${why.signal}`);
-      this.logger.info(`Stopping zigmqtt (${parts.join(", ")})`);
+      // all three, as zigbee2mqtt writes them (a restart: "restart=true, code=0, signal=undefined")
+      this.logger.info(`Stopping zigmqtt (restart=${why.restart}, code=${why.code ?? 0}, signal=${why.signal})`);
     }
     clearTimeout(this.restartTimer);
     this.memoryTrim?.stop();

@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       log.error(`Not restarting: ${lines.join("\n")}`, NS);
       return;
     }
-    log.info("Restarting", NS);
+    log.info("Restarting zigmqtt", NS); // zigbee2mqtt's "Restarting Zigbee2MQTT"
     try {
       await from.stop({ restart: true });
     } catch (e) {

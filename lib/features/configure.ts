@@ -9,8 +9,11 @@ const MAX_ATTEMPTS = 3;
 /** zhc's default definition version: a stored value from an older scheme is then kept (no mass reconfigure) */
 const DEFAULT_VERSION = "0.0.0";
 
-/** Why a configure is considered: `start` (routers only), `heard` (the device just spoke), `forced`. */
-type Reason = "start" | "heard" | "forced";
+/**
+ * Why a configure is considered: `start` (routers only), `heard` (the device just spoke), `interview` (it was just
+ * interviewed, so it is awake), `forced`.
+ */
+type Reason = "start" | "heard" | "interview" | "forced";
 
 interface Pending {
   force: boolean;
@@ -23,8 +26,9 @@ interface Pending {
  * Runs a definition's `configure()` (binds, reporting) as zigbee2mqtt 2.x does, on the same data directory:
  * `meta.configured` holds the definition's `version`; a device is configured when it never was, or when its
  * definition's version is not zhc's default and differs from the stored one. Routers are considered at start; end
- * devices (likely asleep then) when they are next heard; every device after a successful interview (forced), and
- * again when it joins anew. At most 3 failed attempts per device per run, except forced ones. One at a time.
+ * devices (likely asleep then) when they are next heard or interviewed. A device that joins anew is configured anew;
+ * one interviewed again on request is not when its stored version is current (as zigbee2mqtt: observed with the
+ * compat oracle). At most 3 failed attempts per device per run, except forced ones. One at a time.
  */
 export class Configure implements Feature {
   private queue: Promise<void> = Promise.resolve();
@@ -41,7 +45,9 @@ export class Configure implements Feature {
   start(): void {
     const bus = this.ctx.bus;
     bus.on("deviceInterview", this, (e) => {
-      if (e.status === "successful") this.schedule(e.ieee, true);
+      if (e.status !== "successful") return;
+      this.attempts.delete(e.ieee); // failed attempts are tried again after an interview
+      this.consider(e.ieee, "interview");
     });
     bus.on("deviceJoined", this, (e) => {
       const zh = this.ctx.zigbee.device(e.ieee)?.zh;
@@ -67,7 +73,7 @@ export class Configure implements Feature {
   private due(d: BridgeDevice, reason: Reason): boolean {
     if (reason === "forced") return true;
     if (!d.interviewed || d.options.disabled || !d.definition?.configure) return false;
-    if (d.zh.type === "EndDevice" && reason !== "heard") return false;
+    if (d.zh.type === "EndDevice" && reason === "start") return false;
     if ((this.attempts.get(d.ieee) ?? 0) >= MAX_ATTEMPTS) return false;
     const stored = (d.zh.meta as Record<string, unknown>).configured;
     if (stored === undefined) return true;

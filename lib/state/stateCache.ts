@@ -4,6 +4,11 @@ import type { Logger } from "../util/logger.js";
 const NS = "z2m:state";
 /** Keys that describe an event, not a state: never cached (zigbee2mqtt's behaviour). */
 const EPHEMERAL = new Set(["action", "action_group", "action_duration", "action_transition_time", "elapsed"]);
+/**
+ * Keys kept in memory but not written to state.json (zigbee2mqtt's behaviour): the link quality is that of a message
+ * heard by this run; after a restart it is unknown until the device is heard again.
+ */
+const NOT_PERSISTED = new Set(["linkquality"]);
 const SAVE_DELAY_MS = 1000;
 
 /** The save debounce: 1 s, or `ZIGMQTT_STATE_SAVE_MS` (tests that need state.json written continuously). */
@@ -103,7 +108,12 @@ export class StateCache {
 
   private snapshot(): string {
     const obj: Record<string, EntityState> = {};
-    for (const [k, v] of this.states) obj[k] = v;
+    for (const [k, v] of this.states) {
+      const kept = Object.keys(v).some((p) => NOT_PERSISTED.has(p))
+        ? Object.fromEntries(Object.entries(v).filter(([p]) => !NOT_PERSISTED.has(p)))
+        : v;
+      obj[k] = kept;
+    }
     return JSON.stringify(obj, null, 4);
   }
 

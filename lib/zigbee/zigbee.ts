@@ -167,22 +167,29 @@ export class Zigbee {
 
   /**
    * Interviews a device again (device/interview, or an interview that did not finish), with the same events as
-   * one herdsman runs when a device joins: `deviceInterview` started, then successful or failed.
+   * one herdsman runs when a device joins: `deviceInterview` started, then successful or failed. `requested` (the
+   * device/interview request) logs zigbee2mqtt's lines for it: "Interviewing" and "Successfully interviewed", no
+   * pairing line.
    */
-  async interview(d: BridgeDevice): Promise<void> {
+  async interview(d: BridgeDevice, requested = false): Promise<void> {
     const h = this.controller;
-    void this.interviewed(d.zh, "started");
+    void this.interviewed(d.zh, "started", undefined, requested);
     try {
       await d.zh.interview(true);
     } catch (e) {
-      if (this.herdsman === h) void this.interviewed(d.zh, "failed", errorMessage(e));
+      if (this.herdsman === h) void this.interviewed(d.zh, "failed", errorMessage(e), requested);
       throw e;
     }
-    if (this.herdsman === h) await this.interviewed(d.zh, "successful");
+    if (this.herdsman === h) await this.interviewed(d.zh, "successful", undefined, requested);
   }
 
   /** The one place an interview's progress is taken in: definition refreshed, logged, told on the bus. */
-  private async interviewed(zh: Device, status: "started" | "successful" | "failed", why?: string): Promise<void> {
+  private async interviewed(
+    zh: Device,
+    status: "started" | "successful" | "failed",
+    why?: string,
+    requested = false,
+  ): Promise<void> {
     const d = this.track(zh);
     if (status === "successful") {
       d.invalidate();
@@ -195,7 +202,9 @@ export class Zigbee {
     if (this.stopping) return;
     // started and successful in zigbee2mqtt's wording and namespace (bridge/logging readers match on them)
     if (status === "failed") this.logger.warning(`Interview of '${d.name}' failed${why ? `: ${why}` : ""}`, NS);
-    else if (status === "started") this.logger.info(`Starting interview of '${d.name}'`);
+    else if (status === "started")
+      this.logger.info(requested ? `Interviewing '${d.name}'` : `Starting interview of '${d.name}'`);
+    else if (requested) this.logger.info(`Successfully interviewed '${d.name}'`);
     else {
       this.logger.info(`Successfully interviewed '${d.name}', device has successfully been paired`);
       const def = d.definition;

@@ -15,6 +15,7 @@ export interface Point {
   paths: string[];
   open: string[];
   late?: string;
+  echo?: string;
   theirs?: Recorded;
   ours?: Recorded;
 }
@@ -31,4 +32,5 @@ export function compare(
   steps?: { name: string; startup?: boolean }[],
 ): Point[] & { notes: string[] };
 export function loadAllowlist(file: string): unknown[];
+export function compileAllowlist(raw: (AllowEntry & { ours?: string })[], source?: string): unknown[];
 export function category(point: Point): string;

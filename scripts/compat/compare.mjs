@@ -2,7 +2,7 @@
 // message, paired with its counterpart by align.mjs under the rules of ruleFor (README "Rules"). Intended differences
 // come from allowlist.json.
 import { readFileSync } from "node:fs";
-import { alignOrdered, alignUnordered, canonical } from "./align.mjs";
+import { alignOrdered, alignUnordered, canonical, PAIR_THRESHOLD, similarity } from "./align.mjs";
 
 const isObj = (v) => v !== null && typeof v === "object";
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -125,9 +125,13 @@ export function diffPaths(a, b, path = "", out = []) {
 }
 
 export function loadAllowlist(file) {
-  const raw = JSON.parse(readFileSync(file, "utf8"));
+  return compileAllowlist(JSON.parse(readFileSync(file, "utf8")), file);
+}
+
+/** Allowlist entries ({topic, step?, path?, ours?, reason}) with their regexes compiled. */
+export function compileAllowlist(raw, source = "allowlist") {
   return raw.map((e, i) => {
-    if (typeof e.reason !== "string" || e.reason.length < 10) throw new Error(`${file}: entry ${i} needs a reason`);
+    if (typeof e.reason !== "string" || e.reason.length < 10) throw new Error(`${source}: entry ${i} needs a reason`);
     return {
       ...e,
       topicRe: new RegExp(e.topic),
@@ -202,32 +206,93 @@ function groups(messages, steps) {
 
 const asText = (v) => (typeof v === "string" ? v : JSON.stringify(v));
 
+/** The differing paths of two messages (payload, retain, QoS), "<only …>" when one side has none. */
+function messagePaths(t, o) {
+  if (!t) return ["<only ours>"];
+  if (!o) return ["<only zigbee2mqtt>"];
+  const paths = diffPaths(t.payload, o.payload);
+  if (t.retain !== o.retain) paths.push("<retain>");
+  if (t.qos !== o.qos) paths.push("<qos>");
+  return paths;
+}
+
+/** The allowlist entry covering one differing path of a point (topic, step, path, our value), if any. */
+function entryFor(allowlist, step, topic, path, ours) {
+  return allowlist.find(
+    (x) =>
+      x.topicRe.test(topic) &&
+      (!x.stepRe || x.stepRe.test(step)) &&
+      (!x.pathRe || x.pathRe.test(path)) &&
+      (!x.valueRe || x.valueRe.test(asText(valueAt(ours, path)))),
+  );
+}
+
+const QUOTE_LINE = /^(.*MQTT publish: topic '([^']+)', payload ')(.*)('.*)$/s;
+
+/**
+ * An echo (README "Rules", 6): two logging lines quoting a publication of the same topic T, alike but for the quoted
+ * payloads. Returns the quoted messages (as messages of T), or undefined when the lines differ elsewhere.
+ */
+function quotedPair(t, o) {
+  if (t && o && (t.topic !== o.topic || t.retain !== o.retain || t.qos !== o.qos)) return undefined;
+  if (t && o && t.payload?.level !== o.payload?.level) return undefined;
+  const parse = (m) => {
+    if (!m) return null;
+    if (m.topic !== "zigbee2mqtt/bridge/logging" || !isObj(m.payload) || Object.keys(m.payload).length !== 2)
+      return undefined;
+    return typeof m.payload.message === "string" ? (QUOTE_LINE.exec(m.payload.message) ?? undefined) : undefined;
+  };
+  const a = parse(t);
+  const b = parse(o);
+  if (a === undefined || b === undefined) return undefined;
+  if (a && b && (a[1] !== b[1] || a[4] !== b[4])) return undefined;
+  const quoted = (text) => {
+    const json = parseJson(text);
+    return json !== undefined && json !== null && typeof json === "object" ? json : text;
+  };
+  const as = (m, q) => m && { step: m.step, topic: q[2], retain: false, qos: 0, payload: quoted(q[3]) };
+  return { topic: (a ?? b)[2], theirs: as(t, a), ours: as(o, b) };
+}
+
 function judge(point, allowlist) {
   const { step, topic, theirs: t, ours: o } = point;
-  let paths;
-  if (!t) paths = ["<only ours>"];
-  else if (!o) paths = ["<only zigbee2mqtt>"];
-  else {
-    paths = diffPaths(t.payload, o.payload);
-    if (t.retain !== o.retain) paths.push("<retain>");
-    if (t.qos !== o.qos) paths.push("<qos>");
-  }
+  const paths = messagePaths(t, o);
   const entries = [];
   const open = [];
   for (const p of paths) {
-    const e = allowlist.find(
-      (x) =>
-        x.topicRe.test(topic) &&
-        (!x.stepRe || x.stepRe.test(step)) &&
-        (!x.pathRe || x.pathRe.test(p)) &&
-        (!x.valueRe || x.valueRe.test(asText(valueAt(o?.payload, p)))),
-    );
+    const e = entryFor(allowlist, step, topic, p, o?.payload);
     if (e) entries.push(e);
     else open.push(p);
+  }
+  // rule 6: a logging line echoing a publication differs as that publication may
+  const echo = open.length > 0 ? quotedPair(t, o) : undefined;
+  if (echo) {
+    const inner = messagePaths(echo.theirs, echo.ours);
+    const innerEntries = inner.map((p) => entryFor(allowlist, step, echo.topic, p, echo.ours?.payload));
+    if (innerEntries.every(Boolean)) {
+      const verdict = inner.length === 0 ? "identical" : "allowed";
+      return {
+        ...point,
+        verdict,
+        paths: inner.length === 0 ? [] : paths,
+        open: [],
+        entries: [...new Set(innerEntries)],
+        echo: echo.topic,
+      };
+    }
   }
   const verdict = paths.length === 0 ? "identical" : open.length === 0 ? "allowed" : "different";
   return { ...point, verdict, paths, open, entries: [...new Set(entries)] };
 }
+
+/**
+ * Two messages that may be the same one with differences: logging lines quoting a publication of the same topic,
+ * other messages at least half alike (align.mjs). The late rule's second pass pairs only such messages.
+ */
+const alike = (t, o) =>
+  t.topic === "zigbee2mqtt/bridge/logging"
+    ? Boolean(quotedPair(t, o))
+    : similarity(t.payload, o.payload) >= PAIR_THRESHOLD;
 
 const sameMessage = (x, y) => x.retain === y.retain && x.qos === y.qos && canonical(x.payload) === canonical(y.payload);
 
@@ -275,15 +340,7 @@ export function compare(theirs, ours, allowlist, steps) {
     }
   }
   const gone = new Set();
-  for (const t of lonelyTheirs) {
-    const o = lonelyOurs.find(
-      (c) =>
-        !gone.has(c.m) &&
-        c.w.topic === t.w.topic &&
-        Math.abs(index(c.w.step) - index(t.w.step)) === 1 &&
-        sameMessage(c.m, t.m),
-    );
-    if (!o) continue;
+  const pairLate = (t, o) => {
     gone.add(o.m).add(t.m);
     const [s1, s2] = index(t.w.step) < index(o.w.step) ? [t.w.step, o.w.step] : [o.w.step, t.w.step];
     points.push({
@@ -295,6 +352,33 @@ export function compare(theirs, ours, allowlist, steps) {
       ours: o.m,
       late: `${s1} / ${s2}`,
     });
+  };
+  const adjacent = (c, t) =>
+    !gone.has(c.m) && c.w.topic === t.w.topic && Math.abs(index(c.w.step) - index(t.w.step)) === 1;
+  for (const t of lonelyTheirs) {
+    const o = lonelyOurs.find((c) => adjacent(c, t) && sameMessage(c.m, t.m));
+    if (o) pairLate(t, o);
+  }
+  // second pass: messages still on one side only once their own step's messages are paired by likeness, whose
+  // differences to one in the next or previous step are all allowed (they would be allowed in the same step)
+  const stillTheirs = [];
+  const stillOurs = [];
+  for (const w of work) {
+    if (w.rule === "final" || index(w.step) < 0) continue;
+    const rest = { ...w, xs: w.xs.filter((m) => !gone.has(m)), ys: w.ys.filter((m) => !gone.has(m)) };
+    for (const [i, j] of align(rest, false)) {
+      if (j === undefined) stillTheirs.push({ w, m: rest.xs[i] });
+      if (i === undefined) stillOurs.push({ w, m: rest.ys[j] });
+    }
+  }
+  for (const t of stillTheirs) {
+    const o = stillOurs.find(
+      (c) =>
+        adjacent(c, t) &&
+        alike(t.m, c.m) &&
+        judge({ step: t.w.step, topic: t.w.topic, theirs: t.m, ours: c.m }, allowlist).verdict !== "different",
+    );
+    if (o) pairLate(t, o);
   }
   if (gone.size > 0) notes.push(`${gone.size / 2} messages came one step later on one side than on the other (rule 4)`);
   for (const w of work) {

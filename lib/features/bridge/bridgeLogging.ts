@@ -10,8 +10,9 @@ export type LogSource = (listener: (entry: LogEntry) => void) => () => void;
  * `advanced.log_debug_to_mqtt_frontend`. A line identical (level and text) to the one published just before is not
  * published again, as zigbee2mqtt does (a state published twice in a row is told once).
  *
- * Started last (right before the "started" line) and stopped first, so start-up and shut-down chatter stays off MQTT
- * as with zigbee2mqtt. The logger does not hand a listener's own log lines back to it, and the MQTT client does not
+ * Started once the bridge's MQTT and Zigbee sides are up, before the features start (so the availability and cached
+ * states republished at start are told, as zigbee2mqtt tells them), and stopped first: the connection chatter before
+ * and the shut-down after stay off MQTT, as with zigbee2mqtt. The logger does not hand a listener's own log lines back to it, and the MQTT client does not
  * log publishes to bridge/logging, so this cannot loop.
  */
 export class BridgeLogging implements Feature {

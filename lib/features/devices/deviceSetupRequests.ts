@@ -35,7 +35,7 @@ export function deviceSetupRequests(ctx: BridgeContext, deps: FeatureDeps): Requ
 
     "device/interview": async (payload) => {
       const { id, device } = deviceOf(payload);
-      await zigbeeOperation(`Interviewing '${device.name}'`, () => ctx.zigbee.interview(device));
+      await zigbeeOperation(`Interviewing '${device.name}'`, () => ctx.zigbee.interview(device, true));
       return { id };
     },
 

@@ -9,7 +9,7 @@ import { updateEntityConfig } from "../ota/haUpdateEntity.js";
 import { bridgeConfigs } from "./bridgeEntities.js";
 import { exposesToConfigs } from "./exposeMapping.js";
 import type { EntityConfig, EntityTopics, Expose } from "./exposeTypes.js";
-import { GROUP_TYPES, type GroupMember, groupExposes, memberEntityIds } from "./groupExposes.js";
+import { GROUP_TYPES, type GroupMember, groupExposes, groupMockProperty, memberEntityIds } from "./groupExposes.js";
 import { applyOverrides } from "./overrides.js";
 
 export interface DiscoveryMessage {
@@ -17,6 +17,8 @@ export interface DiscoveryMessage {
   payload: Record<string, unknown>;
   /** the state property this entity reads (see EntityConfig.mock) */
   mock?: string;
+  /** what stands for it until it is known (default `null`, see EntityConfig.mockValue) */
+  mockValue?: unknown;
 }
 
 export interface DiscoveryEnv {
@@ -84,7 +86,7 @@ interface Owner {
 function finish(env: DiscoveryEnv, owner: Owner, c: EntityConfig): DiscoveryMessage {
   const topic = `${env.discoveryTopic}/${c.component}/${owner.nodeId}/${topicSafe(c.objectId)}/config`;
   if (c.component === "device_automation") {
-    return { topic, payload: { ...c.payload, device: owner.device, origin: origin(env.version) }, mock: c.mock };
+    return { topic, payload: { ...c.payload, device: owner.device, origin: origin(env.version) } };
   }
   const payload: Record<string, unknown> = {
     ...entityIdParts(c.component, c.objectId, owner.name),
@@ -98,7 +100,7 @@ function finish(env: DiscoveryEnv, owner: Owner, c: EntityConfig): DiscoveryMess
     payload.availability = owner.availability;
     payload.availability_mode = "all";
   }
-  return { topic, payload, mock: c.mock };
+  return { topic, payload, mock: c.mock, mockValue: c.mockValue };
 }
 
 /** With `advanced.last_seen` on: when the device was last heard, a hidden diagnostic timestamp (as zigbee2mqtt's). */
@@ -187,6 +189,7 @@ export function groupMessages(
   for (const c of configs) {
     const ids = memberEntityIds(members, c.component, env.base);
     if (ids.length > 0) c.payload.group = ids;
+    if (c.mock) c.mock = groupMockProperty(members, c.component) ?? c.mock;
   }
   const nodeId = groupNodeId(env, group.id);
   const owner: Owner = {

@@ -40,6 +40,8 @@ export interface EntityConfig {
   payload: Record<string, unknown>;
   /** the state property the entity reads, `null` in state messages until it is known (zigbee2mqtt's mock property) */
   mock?: string;
+  /** what stands for the mock property until it is known (default `null`) */
+  mockValue?: unknown;
 }
 
 /** Where an entity's state is read and its commands go (full topics, base topic included). */

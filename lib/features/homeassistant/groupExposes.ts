@@ -72,6 +72,19 @@ export function groupExposes(members: GroupMember[]): Expose[] {
   return out;
 }
 
+/**
+ * The property zigbee2mqtt puts as `null` into a group's state for a group entity of this component until known
+ * (observed with the compat oracle): the `state` property of the first such member's expose, endpoint suffix
+ * included (a group whose first light member is a dimmer's `l1` gets `state_l1`, one led by a bulb `state`).
+ */
+export function groupMockProperty(members: GroupMember[], component: string): string | undefined {
+  for (const m of members) {
+    const e = memberExposes(m).find((x) => x.type === component);
+    if (e) return e.features?.find((f) => f.name === "state")?.property;
+  }
+  return undefined;
+}
+
 /** The unique ids of the members' entities a group entity (`light`, …) stands for: HA's entity grouping. */
 export function memberEntityIds(members: GroupMember[], component: string, base: string): string[] {
   return members

@@ -47,7 +47,7 @@ export class HomeAssistant implements Feature {
    * Per device IEEE / group id: the state properties its discovered entities read. Each is `null` in the state
    * messages until known, as in zigbee2mqtt (HA's templates fail on a missing key).
    */
-  private readonly mocks = new Map<string, Set<string>>();
+  private readonly mocks = new Map<string, Map<string, unknown>>();
   private ready: Promise<void> | undefined;
   private started = false;
   private coordinatorHw: string | undefined;
@@ -81,8 +81,10 @@ export class HomeAssistant implements Feature {
     bus.on("statePublished", this, (e) => this.onState(e.key, e.name, e.state));
     this.offAdjuster = this.deps.publisher.addAdjuster((entity, message) => {
       const mocks = this.mocks.get("ieee" in entity ? entity.ieee : String(entity.id));
-      if (mocks) for (const p of mocks) if (message[p] === undefined) message[p] = null;
+      if (mocks) for (const [p, v] of mocks) if (message[p] === undefined) message[p] = structuredClone(v);
     });
+    // the mock properties are known before the first state messages (the cached states republished at start)
+    this.messages();
     bus.on("mqttConnected", this, (e) => void (e.sessionPresent ? undefined : this.afterSessionLost()));
     const statusTopic = this.ctx.settings.get().homeassistant.status_topic;
     this.offMessages = this.ctx.mqtt.onMessage((topic, payload) => {
@@ -132,8 +134,8 @@ export class HomeAssistant implements Feature {
   }
 
   private withMocks(key: string, messages: DiscoveryMessage[]): DiscoveryMessage[] {
-    const props = messages.flatMap((m) => (m.mock ? [m.mock] : []));
-    if (props.length > 0) this.mocks.set(key, new Set(props));
+    const props = messages.flatMap((m): [string, unknown][] => (m.mock ? [[m.mock, m.mockValue ?? null]] : []));
+    if (props.length > 0) this.mocks.set(key, new Map(props));
     else this.mocks.delete(key);
     return messages;
   }

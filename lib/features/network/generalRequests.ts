@@ -74,6 +74,7 @@ export function generalRequests(ctx: BridgeContext, deps: FeatureDeps): RequestM
         throw e;
       }
       applyLogLevels(ctx);
+      ctx.logger.info("Successfully changed options"); // zigbee2mqtt's line
       if (restartRequired) deps.publications.restartRequired = true;
       deps.publications.schedule("info");
       return { restart_required: deps.publications.restartRequired };

@@ -45,6 +45,11 @@ describe("bridge requests: backup and options", () => {
     );
     expect(json(info.payload).restart_required).toBe(false);
     expect(readFileSync(join(world.dir, "configuration.yaml"), "utf8")).toMatch(/log_level: debug/);
+    // told at the new level, as zigbee2mqtt does
+    await mqtt.waitForMessage(
+      (m) => m.topic === `${BASE}/bridge/logging` && json(m.payload).message === "z2m: Successfully changed options",
+      { since },
+    );
     await request(mqtt, "options", { options: { advanced: { log_level: "warning" } } });
     expect(bridge.controller.logger.getLevel()).toBe("warning");
   });

@@ -71,12 +71,14 @@ describe("process: bridge/request/restart", () => {
     const topics = interviewed().map((d) => `${BASE}/${d.ieee_address}/availability`);
     expect(topics).toHaveLength(4);
     const since = mqtt.mark();
-    const restartingBefore = lines(/Restarting$/).length;
+    const restartingBefore = lines(/Restarting zigmqtt$/).length;
     await mqtt.publish(`${BASE}/bridge/request/restart`, "");
     await mqtt.publish(`${BASE}/bridge/request/restart`, "");
     await waitFor(() => started() >= 2, 30_000, "the restarted bridge");
     // both requests' timers have fired long before a restarted bridge is up
-    expect(lines(/Restarting$/).length - restartingBefore).toBe(1);
+    expect(lines(/Restarting zigmqtt$/).length - restartingBefore).toBe(1);
+    // zigbee2mqtt's stop line, all three parts
+    expect(out).toContain("z2m: Stopping zigmqtt (restart=true, code=0, signal=undefined)");
     for (const topic of topics) {
       await mqtt.waitForMessage((m) => m.topic === topic && m.payload === ONLINE, { since, timeoutMs: 10_000 });
     }
@@ -85,6 +87,12 @@ describe("process: bridge/request/restart", () => {
     const seen = Object.fromEntries(topics.map((t) => [t, [] as string[]]));
     for (const m of mqtt.messages) if (m.seq >= since && m.topic in seen) seen[m.topic]?.push(m.payload);
     expect(seen).toEqual(Object.fromEntries(topics.map((t) => [t, [ONLINE]])));
+    // bridge/logging tells those announcements before the "started" line, as zigbee2mqtt's does after a restart
+    const logging = mqtt.received(`${BASE}/bridge/logging`, since).map((m) => String(json(m.payload).message));
+    const startedAt = logging.findIndex((l) => /zigmqtt started in \d+ ms$/.test(l));
+    const toldAt = topics.map((t) => logging.indexOf(`z2m:mqtt: MQTT publish: topic '${t}', payload '${ONLINE}'`));
+    expect(startedAt).toBeGreaterThan(0);
+    expect(toldAt.filter((i) => i < 0 || i > startedAt)).toEqual([]);
   }, 60_000);
 
   it("a restart applies new log settings and masks a new password; settings notices are kept", async () => {

@@ -180,6 +180,22 @@ describe("Home Assistant discovery of the demo devices", () => {
     expect(state.state).toMatch(/^(ON|OFF)$/);
   });
 
+  it("an OTA-capable device's state carries `update` with unknown versions until a check, as zigbee2mqtt's", async () => {
+    const plug = ieee("plug");
+    await config(world.ha, `homeassistant/update/${plug}/update/config`);
+    const since = world.mqtt.mark();
+    await world.mqtt.publish(`${BASE}/${plug}/get`, JSON.stringify({ state: "" }));
+    const msg = await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${plug}`, { since, timeoutMs: 5000 });
+    const state = JSON.parse(msg.payload) as Record<string, unknown>;
+    expect(state.update).toEqual({ installed_version: -1, latest_version: -1, state: null });
+    // a device without OTA gets none
+    const bulb = ieee("bulb");
+    const bulbSince = world.mqtt.mark();
+    await world.mqtt.publish(`${BASE}/${bulb}/get`, JSON.stringify({ state: "" }));
+    const bulbMsg = await world.mqtt.waitForMessage((m) => m.topic === `${BASE}/${bulb}`, { since: bulbSince });
+    expect(JSON.parse(bulbMsg.payload)).not.toHaveProperty("update");
+  });
+
   it("the remote gets a device trigger per action value, the first time it is pressed", async () => {
     const id = ieee("remote");
     const topic = `homeassistant/device_automation/${id}/action_on/config`;

@@ -1,7 +1,7 @@
 // The compat harness's pairing (scripts/compat/compare.mjs, README "Rules"): one missing or extra message is one
 // point, never a cascade; the rules for the oracle's own nondeterminism pair what is the same and keep what is not.
 import { describe, expect, it } from "vitest";
-import { compare, type Recorded } from "../../../scripts/compat/compare.mjs";
+import { compare, compileAllowlist, type Recorded } from "../../../scripts/compat/compare.mjs";
 
 const STEPS = [{ name: "start", startup: true }, { name: "rename" }, { name: "set" }];
 const msg = (step: string, topic: string, payload: unknown, retain = false): Recorded => ({
@@ -97,5 +97,64 @@ describe("compat comparison", () => {
     const b = msg("set", "zigbee2mqtt/bulb", { state: "ON" }, false);
     const points = compare([a], [b], [], STEPS);
     expect(points.map((p) => p.paths)).toEqual([["<retain>"]]);
+  });
+
+  describe("logging lines that echo a publication (rule 6)", () => {
+    const allow = compileAllowlist([
+      { topic: "^homeassistant/", path: "^origin\\.url$", reason: "our identity in the origin block" },
+      { topic: "^zigbee2mqtt/gone/availability$", step: "^set$", reason: "our fix: cleared when removed" },
+    ]);
+    const quote = (step: string, topic: string, payload: unknown) =>
+      log(step, `z2m:mqtt: MQTT publish: topic '${topic}', payload '${JSON.stringify(payload)}'`);
+    const config = (url: string, name = "Temperature") => ({ name, origin: { url } });
+    const t = "homeassistant/sensor/x/temperature/config";
+
+    it("is allowed when the quoted payloads differ only where the quoted topic's entries allow", () => {
+      const points = compare([quote("rename", t, config("a"))], [quote("rename", t, config("b"))], allow, STEPS);
+      expect(points.map((p) => p.verdict)).toEqual(["allowed"]);
+    });
+
+    it("differs when the quoted payloads differ elsewhere, or the same difference is quoted for another topic", () => {
+      const other = compare([quote("rename", t, config("a"))], [quote("rename", t, config("b", "T"))], allow, STEPS);
+      expect(other.map((p) => p.verdict)).toEqual(["different"]);
+      const bulb = "zigbee2mqtt/bulb";
+      const state = compare([quote("rename", bulb, config("a"))], [quote("rename", bulb, config("b"))], allow, STEPS);
+      expect(state.map((p) => p.verdict)).toEqual(["different"]);
+    });
+
+    it("a line on one side only is allowed when its quoted message on one side only is", () => {
+      const gone = (step: string) => compare([], [quote(step, "zigbee2mqtt/gone/availability", "")], allow, STEPS);
+      expect(gone("set").map((p) => p.verdict)).toEqual(["allowed"]);
+      expect(gone("rename").map((p) => p.verdict)).toEqual(["different"]);
+    });
+
+    it("late: a message one step later whose differences are allowed is paired, and so is its logging line", () => {
+      const theirs = [msg("set", t, config("a"), true), quote("set", t, config("a"))];
+      const ours = [msg("rename", t, config("b"), true), quote("rename", t, config("b")), log("rename", "started")];
+      const points = compare(theirs, ours, allow, STEPS);
+      expect(points.filter((p) => p.late).map((p) => p.verdict)).toEqual(["allowed", "allowed"]);
+      expect(verdicts(points)).toEqual({ allowed: 2, different: 1 });
+    });
+
+    it("late with an allowed difference never takes a message that has a counterpart in its own step", () => {
+      const theirs = [msg("rename", t, config("a"), true)];
+      const ours = [msg("rename", t, config("b"), true), msg("set", t, config("b"), true)];
+      const points = compare(theirs, ours, allow, STEPS);
+      expect(points.filter((p) => p.late)).toEqual([]);
+      expect(points.map((p) => `${p.step} ${p.verdict}`).sort()).toEqual(["rename allowed", "set different"]);
+    });
+
+    it("late with an allowed difference never pairs unlike messages", () => {
+      const starting = compileAllowlist([
+        {
+          topic: "^zigbee2mqtt/bridge/logging$",
+          path: "^message$",
+          ours: "^started in \\d+ ms$",
+          reason: "our start line",
+        },
+      ]);
+      const points = compare([quote("set", t, config("a"))], [log("rename", "started in 5 ms")], starting, STEPS);
+      expect(verdicts(points)).toEqual({ different: 2 });
+    });
   });
 });
