@@ -3,7 +3,7 @@ import { connectAsync } from "mqtt";
 import { Controller } from "../../dist/controller.js";
 import { SettingsStore } from "../../dist/settings/settingsStore.js";
 import { createLogger } from "../../dist/util/logger.js";
-import { gc, rssMb, startSubscriber, stats, tempDir, waitFor, writeBridgeConfig } from "./common.mjs";
+import { brightnessSeen, gc, rssMb, startSubscriber, stats, tempDir, waitFor, writeBridgeConfig } from "./common.mjs";
 
 /** `level` "info" is zigbee2mqtt's default: every state message is then also told on bridge/logging. */
 export async function startBridge(brokerUrl, bulbs, level = "warning") {
@@ -85,15 +85,7 @@ export async function commandLatency(bridge, brokerUrl, n) {
     const level = 2 + (i % 250);
     frameAt = 0;
     deliveredAt = 0;
-    const got = new Promise((resolve) => {
-      const onMsg = (_topic, payload) => {
-        if (JSON.parse(payload.toString()).brightness === level) {
-          client.off("message", onMsg);
-          resolve(performance.now());
-        }
-      };
-      client.on("message", onMsg);
-    });
+    const got = brightnessSeen(client, level);
     const t0 = performance.now();
     client.publish(`zigbee2mqtt/${name}/set`, `{"brightness":${level}}`);
     const t2 = await got;

@@ -102,3 +102,16 @@ export async function startSubscriber(url, topic) {
     },
   };
 }
+
+/** Resolves with performance.now() when `client` receives a state message with this brightness. */
+export function brightnessSeen(client, level) {
+  return new Promise((resolve) => {
+    const onMsg = (_topic, payload) => {
+      if (JSON.parse(payload.toString()).brightness === level) {
+        client.off("message", onMsg);
+        resolve(performance.now());
+      }
+    };
+    client.on("message", onMsg);
+  });
+}

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { connectAsync } from "mqtt";
 import { Simulator } from "../../dist/simulator/simulator.js";
 import { startBroker } from "./broker.mjs";
-import { stats, tempDir, waitFor } from "./common.mjs";
+import { brightnessSeen, stats, tempDir, waitFor } from "./common.mjs";
 import { cpuMs, instructionCounter, perfCounter, rssMb } from "./proc.mjs";
 import { launch, TARGETS, writeConfig } from "./targets.mjs";
 
@@ -335,15 +335,7 @@ export async function benchTarget(kind, o) {
     for (let i = 0; i < n; i++) {
       const level = 2 + (i % 250);
       deliveredAt = 0;
-      const got = new Promise((resolve) => {
-        const onMsg = (_topic, payload) => {
-          if (JSON.parse(payload.toString()).brightness === level) {
-            client.off("message", onMsg);
-            resolve(performance.now());
-          }
-        };
-        client.on("message", onMsg);
-      });
+      const got = brightnessSeen(client, level);
       frames.armed = true;
       frames.commandAt = 0;
       const t0 = performance.now();
