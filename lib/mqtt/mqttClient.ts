@@ -37,6 +37,8 @@ export interface PublishOptions {
   qos?: QoS;
   /** MQTT 5 publish properties (e.g. messageExpiryInterval); dropped for MQTT 3/4. */
   properties?: IClientPublishOptions["properties"];
+  /** no "MQTT publish" line at info (a control message of ours, such as Home Assistant's sync marker) */
+  unlogged?: boolean;
 }
 export type MessageHandler = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
 export type ConnectHandler = (sessionPresent: boolean) => void;
@@ -252,7 +254,7 @@ export class MqttClient {
     // mqtt.maximum_packet_size is what we accept (MQTT 5 tells the broker); what we send is bounded by the protocol
     assertPacketSize(topic, payload, qos, MQTT_MAX_PACKET_SIZE);
     // the hot path (every state message): the level is checked before the line is built
-    if (this.logger.isEnabled("info", NS) && !this.unlogged.has(topic)) {
+    if (this.logger.isEnabled("info", NS) && !this.unlogged.has(topic) && !options.unlogged) {
       this.logger.info(`MQTT publish: topic '${topic}', payload '${payload}'`, NS);
     }
     if (this.publishHandlers.size > 0) this.callAll(this.publishHandlers, (h) => h(topic, payload, options));

@@ -14,6 +14,11 @@ const VERSION_PATHS = [
   /^device\.sw_version$/,
   /^config\.version$/,
 ];
+/**
+ * The support link in Home Assistant's origin block (`url`, long form `support_url`) names the bridge's project, like
+ * the origin's name (see normaliseIdentity): zigbee2mqtt's is its site, we have no public site and send none. Dropped.
+ */
+const IDENTITY_PATHS = /^origin\.(url|support_url)$/;
 
 /** Volatile parts of a payload text: ports of this run's broker and simulator, the run's directory. */
 export function normaliseText(text, side) {
@@ -32,6 +37,7 @@ function normaliseValue(value, path) {
     const out = {};
     for (const [k, v] of Object.entries(value)) {
       const p = path ? `${path}.${k}` : k;
+      if (IDENTITY_PATHS.test(p)) continue;
       if (VOLATILE_KEYS.has(k) && v !== null) out[k] = "<volatile>";
       else if (VERSION_PATHS.some((re) => re.test(p)) && typeof v === "string") out[k] = "<version>";
       else out[k] = normaliseValue(v, p);
@@ -285,6 +291,41 @@ function judge(point, allowlist) {
   return { ...point, verdict, paths, open, entries: [...new Set(entries)] };
 }
 
+/** One difference of a point: its path with both values, so that the same difference is recognised again. */
+function differenceKey(point, path) {
+  const at = (m) =>
+    path === "<qos>" ? m.qos : path === "<retain>" ? m.retain : canonical(valueAt(m.payload, path) ?? null);
+  return `${path}\u0000${at(point.theirs)}\u0000${at(point.ours)}`;
+}
+
+/**
+ * Rule 7: a retained snapshot (bridge/info, bridge/definitions, …) is a whole document republished on every change.
+ * An allowed difference of it (our settings in bridge/info's config and schema, the cluster table of our
+ * zigbee-herdsman in bridge/definitions) is counted at its first publication; a later publication whose differences
+ * are all such differences, with the same values, is counted identical (marked `repeat`). A difference that is not
+ * allowed counts at every publication. Returns how many points it turned.
+ */
+function countRepeatsOnce(points, index) {
+  const seen = new Map();
+  let turned = 0;
+  const ordered = points
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => SNAPSHOT_TOPIC.test(p.topic) && p.theirs && p.ours)
+    .sort((x, y) => index(x.p.step) - index(y.p.step) || x.i - y.i);
+  for (const { p } of ordered) {
+    if (!seen.has(p.topic)) seen.set(p.topic, new Set());
+    const known = seen.get(p.topic);
+    if (p.verdict !== "allowed") continue;
+    const keys = p.paths.map((path) => differenceKey(p, path));
+    if (keys.every((k) => known.has(k))) {
+      p.verdict = "identical";
+      p.repeat = true;
+      turned++;
+    } else for (const k of keys) known.add(k);
+  }
+  return turned;
+}
+
 /**
  * Two messages that may be the same one with differences: logging lines quoting a publication of the same topic,
  * other messages at least half alike (align.mjs). The late rule's second pass pairs only such messages.
@@ -393,6 +434,11 @@ export function compare(theirs, ours, allowlist, steps) {
   }
   const judged = points.map(({ xs, ys, sub, ...p }) => judge(p, allowlist));
   for (const p of judged) if (p.verdict === "allowed") for (const e of p.entries) e.used++;
+  const repeats = countRepeatsOnce(judged, index);
+  if (repeats > 0)
+    notes.push(
+      `${repeats} republished snapshots differ only as an earlier publication of the same topic did, where that was allowed (rule 7): counted identical`,
+    );
   return Object.assign(judged, { notes });
 }
 

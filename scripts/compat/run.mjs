@@ -3,7 +3,7 @@
 // oracle, installed from npm into a cache folder outside the repository: we run it, we never ship or copy it) and
 // against our bridge, each on its own simulator and mosquitto, then compares every published message.
 // Last line: `compat: N points compared, M identical, K allowed`.
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,7 @@ import { ensureZigbee2mqtt, prepareSide } from "./targets.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "../..");
-const z2mDir = process.env.COMPAT_Z2M_DIR ?? join(homedir(), ".cache/zigmqtt-compat");
+const z2mDir = process.env.COMPAT_Z2M_DIR ?? join(homedir(), ".cache/zigmqtt-oracle");
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -109,7 +109,10 @@ async function main() {
   const strict = process.env.COMPAT_STRICT === "1" || process.argv.includes("--strict");
   // COMPAT_SELF=1 / --self: the oracle against itself, to see its own nondeterminism (README "Rules")
   const self = process.env.COMPAT_SELF === "1" || process.argv.includes("--self");
-  ensureZigbee2mqtt(z2mDir);
+  const converters = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).dependencies[
+    "zigbee-herdsman-converters"
+  ];
+  ensureZigbee2mqtt(z2mDir, { converters });
   if (!existsSync(join(repo, "dist/index.js"))) throw new Error("run `npm run build` first");
   const root = process.env.COMPAT_OUT ?? mkdtempSync(join(tmpdir(), "zigmqtt-compat-"));
   const sides = [];

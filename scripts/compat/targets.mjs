@@ -7,15 +7,32 @@ import { join } from "node:path";
 
 export const Z2M_VERSION = "2.14.1";
 
-/** Installs zigbee2mqtt Z2M_VERSION into `z2mDir` unless it is there (test-only, outside the repository). */
-export function ensureZigbee2mqtt(z2mDir) {
-  const pkg = join(z2mDir, "node_modules/zigbee2mqtt/package.json");
-  if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).version === Z2M_VERSION) return;
-  console.log(`installing zigbee2mqtt@${Z2M_VERSION} into ${z2mDir} (test-only, outside the repository)`);
+/**
+ * The oracle runs on the converter library we pin (npm overrides), so that a newer device definition (an OTA flag, an
+ * expose) is not counted as a difference of the bridge. Its zigbee-herdsman is the newest 10.x, the one that converter
+ * release accepts: zigbee2mqtt 2.14.1 does not start on zigbee-herdsman 11 (it passes `serialPort`, 11 reads
+ * `transport`).
+ */
+export const ORACLE_HERDSMAN = "10.9.5";
+
+/**
+ * Installs zigbee2mqtt Z2M_VERSION into `z2mDir` unless it is there (test-only, outside the repository): as published
+ * (the bench), or with `converters` (a zigbee-herdsman-converters version) as the oracle, on that converter release
+ * and zigbee-herdsman ORACLE_HERDSMAN.
+ */
+export function ensureZigbee2mqtt(z2mDir, { converters } = {}) {
+  const pins = converters ? { "zigbee-herdsman-converters": converters, "zigbee-herdsman": ORACLE_HERDSMAN } : {};
+  const installed = (name) => {
+    const pkg = join(z2mDir, "node_modules", name, "package.json");
+    return existsSync(pkg) ? JSON.parse(readFileSync(pkg, "utf8")).version : undefined;
+  };
+  if (installed("zigbee2mqtt") === Z2M_VERSION && Object.entries(pins).every(([n, v]) => installed(n) === v)) return;
+  const on = converters ? ` (on zigbee-herdsman-converters ${converters}, zigbee-herdsman ${ORACLE_HERDSMAN})` : "";
+  console.log(`installing zigbee2mqtt@${Z2M_VERSION}${on} into ${z2mDir} (test-only, outside the repository)`);
   mkdirSync(z2mDir, { recursive: true });
-  execFileSync("npm", ["install", "--prefix", z2mDir, "--no-audit", "--no-fund", `zigbee2mqtt@${Z2M_VERSION}`], {
-    stdio: "inherit",
-  });
+  const manifest = { private: true, dependencies: { zigbee2mqtt: Z2M_VERSION }, overrides: pins };
+  writeFileSync(join(z2mDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  execFileSync("npm", ["install", "--prefix", z2mDir, "--no-audit", "--no-fund"], { stdio: "inherit" });
 }
 
 export function freePort() {

@@ -11,7 +11,11 @@ import type { DiscoveryMessage } from "./discoveryPayloads.js";
 const NS = "z2m:homeassistant";
 const RETAINED = { retain: true, qos: 1 } as const;
 
+/** What `onBroker` holds for a config to publish again whatever it is (never equal to a payload). */
+const REFRESH_AT_START = "\u0000refresh";
+
 /** Whether a discovery payload belongs to the bridge on `base` (its availability or trigger topic is ours). */
+
 export function isOurs(payload: unknown, base: string): boolean {
   if (typeof payload !== "object" || payload === null) return false;
   const p = payload as Record<string, unknown>;
@@ -81,14 +85,18 @@ export class DiscoveryLifecycle {
     const timer = setTimeout(done, timeoutMs);
     try {
       await this.mqtt.subscribe([filter]);
-      await this.mqtt.publishAbsolute(marker, nonce, { qos: 1 });
+      // our control message, not a publication a user needs to read about in the log
+      await this.mqtt.publishAbsolute(marker, nonce, { qos: 1, unlogged: true });
       await finished;
     } finally {
       clearTimeout(timer);
       off();
       await this.mqtt.unsubscribe([filter]).catch(() => {});
     }
-    for (const [topic, payload] of found) this.onBroker.set(topic, stableStringify(payload));
+    // A config without availability (the bridge's connection state, which is itself availability) is published again
+    // at every start, as zigbee2mqtt does: it is still ours to clear, but never taken as up to date.
+    for (const [topic, payload] of found)
+      this.onBroker.set(topic, "availability" in payload ? stableStringify(payload) : REFRESH_AT_START);
     this.logger.debug(() => `Found ${found.size} retained discovery configs of ours`, NS);
     return found;
   }
