@@ -200,9 +200,24 @@ function subject(m, steps) {
   return typeof ieee === "string" ? ieee : "";
 }
 
+/**
+ * Rule 8: in a startup step, a `device_announce` bridge/event (and the logging line quoting it) is not compared.
+ * Whether zigbee-herdsman reports a device's announce while the device joins races the join itself: zigbee2mqtt
+ * against itself had one for the bulb in 3 of 4 runs, and either bridge has it for one device or another.
+ */
+function racyAtStart(m, steps) {
+  if (!isStartupStep(m.step, steps)) return false;
+  if (m.topic === "zigbee2mqtt/bridge/event") return m.payload?.type === "device_announce";
+  if (m.topic !== "zigbee2mqtt/bridge/logging" || typeof m.payload?.message !== "string") return false;
+  return /^.*MQTT publish: topic 'zigbee2mqtt\/bridge\/event', payload '\{"data":\{[^}]*\},"type":"device_announce"\}'$/.test(
+    m.payload.message,
+  );
+}
+
 function groups(messages, steps) {
   const map = new Map();
   for (const m of messages) {
+    if (racyAtStart(m, steps)) continue;
     const k = `${m.step}\t${m.topic}\t${subject(m, steps)}`;
     if (!map.has(k)) map.set(k, []);
     map.get(k).push(m);

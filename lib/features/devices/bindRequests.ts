@@ -92,8 +92,9 @@ export function bindRequests(ctx: BridgeContext, reconfigure: (ieee: string) => 
     }
     if (verb === "bind") {
       await setUpTargetReporting(ctx.zigbee, ctx.logger, target, succeeded);
-      // the target's bindings and reportings changed (the full republish follows below), as zigbee2mqtt
-      ctx.bus.emit("devicesChanged", { listOnly: true });
+      // the target's reportings changed: a full republish (devices, info, definitions), and another follows below for
+      // the bindings, as zigbee2mqtt does
+      ctx.bus.emit("devicesChanged", {});
     } else if (!skipDisableReporting) {
       for (const ieee of await disableTargetReporting(ctx.zigbee, ctx.logger, target, succeeded)) reconfigure(ieee);
     }
