@@ -9,6 +9,8 @@ export interface PublishOptions {
   qos?: 0 | 1 | 2;
   /** MQTT 5 properties (e.g. a correlation for a response topic) */
   properties?: Record<string, unknown>;
+  /** no "MQTT publish" line at info (a control message of ours, such as Home Assistant's sync marker) */
+  unlogged?: boolean;
 }
 
 /** What features may publish: topics relative to `mqtt.base_topic`, or absolute ones (e.g. Home Assistant's). */
