@@ -2,6 +2,7 @@ import type { BridgePublications } from "./bridge/bridgePublications.js";
 import type { Configure } from "./configure.js";
 import type { EntityPublisher } from "./entityPublisher.js";
 import type { ExternalConverters } from "./external/externalConverters.js";
+import type { HealthReport } from "./health.js";
 
 /** The MQTT client's counters, for bridge/health and health_check. */
 export interface MqttStatsView {
@@ -26,6 +27,8 @@ export interface FeatureDeps {
   onPublish?: (tap: PublishTap) => () => void;
   /** the external converters the controller loaded before Zigbee started (none: external JavaScript is disabled) */
   externalConverters?: ExternalConverters;
+  /** a current bridge/health report, not published (the web UI's, for a client that connects before the first one) */
+  healthReport?: () => HealthReport;
 }
 
 /** A publish as the bridge made it: the full topic, the payload, whether it asked for retain. */

@@ -25,7 +25,8 @@ export interface HealthReport {
 }
 
 /**
- * `bridge/health` (retained, qos 1) once at start and every `health.interval` minutes: host and process load,
+ * `bridge/health` (retained, qos 1) every `health.interval` minutes, the first one interval after the start, as
+ * zigbee2mqtt (nothing at start; a web UI client that connects before then gets `report()`): host and process load,
  * the MQTT client's counters, and per device the messages received (and per second since the counters started),
  * leaves and network address changes. With `health.reset_on_check` the device counters restart after each report.
  */
@@ -45,7 +46,7 @@ export class Health implements Feature {
     this.intervalMs = minutes * MINUTE_MS * (Number.isFinite(scale) && scale > 0 ? scale : 1);
   }
 
-  async start(): Promise<void> {
+  start(): void {
     const bus = this.ctx.bus;
     bus.on("deviceMessage", this, (e) => {
       const c = this.counters.get(e.ieee);
@@ -56,7 +57,6 @@ export class Health implements Feature {
     bus.on("deviceNetworkAddressChanged", this, (e) => void this.counter(e.ieee).network_address_changes++);
     this.timer = setInterval(() => void this.publish(), this.intervalMs);
     this.timer.unref();
-    await this.publish();
   }
 
   stop(): void {
@@ -73,7 +73,7 @@ export class Health implements Feature {
     return c;
   }
 
-  /** The report as published now. */
+  /** The report as it would be published now (counters untouched). */
   report(): HealthReport {
     const now = Date.now();
     const seconds = Math.max((now - this.countingSince) / 1000, 1);

@@ -22,7 +22,8 @@ export async function createFeatures(
   // first: the external extensions run before the features that follow them
   const externalJs = new ExternalJs(ctx, deps, deps.externalConverters);
   const features: Feature[] = [externalJs];
-  features.push(new Availability(ctx), new Health(ctx, deps.mqttStats));
+  const health = new Health(ctx, deps.mqttStats);
+  features.push(new Availability(ctx), health);
   features.push(new GroupState(ctx, deps.publisher));
   // Home Assistant discovery and the web UI (HTTP server, WebSocket API, WindFront) are loaded only when enabled
   if (ctx.settings.get().homeassistant.enabled) {
@@ -34,7 +35,8 @@ export async function createFeatures(
   }
   if (ctx.settings.get().frontend.enabled) {
     const { Frontend } = await import("./frontend/frontend.js");
-    features.push(new Frontend(ctx, deps));
+    // a current report for a UI client that connects before the first bridge/health (one health.interval after start)
+    features.push(new Frontend(ctx, { ...deps, healthReport: () => health.report() }));
   }
   const ota = new OtaUpdates(ctx, deps);
   features.push(ota);

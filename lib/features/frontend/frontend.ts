@@ -28,7 +28,7 @@ export class Frontend implements Feature {
   ) {
     const s = this.settings;
     this.base = normalizeBaseUrl(s.base_url);
-    this.api = new WebSocketApi(ctx, deps.route, `${this.base}/api`, s.auth_token ?? undefined);
+    this.api = new WebSocketApi(ctx, deps.route, `${this.base}/api`, s.auth_token ?? undefined, deps.healthReport);
     // tapped from construction on: the retained bridge topics published while the features start are kept
     this.removeTap = deps.onPublish?.(this.api.tap);
   }

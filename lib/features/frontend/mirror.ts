@@ -65,6 +65,11 @@ export class PublishMirror {
     return { topic: rest, payload: text };
   }
 
+  /** Whether a retained message on this topic (under the base topic) was published and not cleared. */
+  hasRetained(topic: string): boolean {
+    return this.retained.has(topic);
+  }
+
   /** The retained messages under the base topic, oldest topic first. */
   retainedFrames(): Frame[] {
     return [...this.retained].map(([topic, payload]) => ({ topic, payload }));

@@ -3,12 +3,15 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import { errorMessage } from "../../util/errors.js";
+import { stableStringify } from "../../util/stableJson.js";
 import type { BridgeContext } from "../context.js";
 import type { PublishTap } from "../deps.js";
 import { localIso } from "../entityPublisher.js";
+import type { HealthReport } from "../health.js";
 import { frameText, PublishMirror, valueFrameText } from "./mirror.js";
 
 const NS = "z2m:frontend";
+const HEALTH_TOPIC = "bridge/health";
 /** Close code both zigbee2mqtt UIs take as "ask for the token". */
 export const UNAUTHORIZED = 4401;
 /** A request (an OTA image as hex, an icon, an external converter) fits; anything larger is refused by ws (1009). */
@@ -18,8 +21,9 @@ const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /**
  * zigbee2mqtt's WebSocket API at `<base_url>/api`: `{"topic","payload"}` frames both ways. On connect a client gets
- * the retained bridge topics and availability, then every device's cached state; afterwards every publish under
- * the base topic (entity states as JSON). What a client sends goes to the topic router as if it came from the
+ * the retained bridge topics and availability (before the first bridge/health, which comes one health.interval after
+ * the start, a current report on that topic), then every device's cached state; afterwards every publish under the
+ * base topic (entity states as JSON). What a client sends goes to the topic router as if it came from the
  * broker, so the UI works while the broker is down.
  */
 export class WebSocketApi {
@@ -33,6 +37,8 @@ export class WebSocketApi {
     private readonly route: ((topic: string, payload: Buffer) => boolean) | undefined,
     readonly path: string,
     token: string | undefined,
+    /** a current bridge/health report, sent to a client that connects before the first one was published */
+    private readonly healthReport?: () => HealthReport,
   ) {
     this.mirror = new PublishMirror(ctx);
     this.tokenHash = token ? sha256(token) : undefined;
@@ -70,6 +76,10 @@ export class WebSocketApi {
     this.ctx.logger.debug(() => `WebSocket client ${peer(req)} connected`, NS);
     try {
       for (const f of this.mirror.retainedFrames()) ws.send(frameText(f.topic, f.payload));
+      // to this client only, not published: the UI shows the bridge's health from its connection on
+      if (this.healthReport && !this.mirror.hasRetained(HEALTH_TOPIC)) {
+        ws.send(frameText(HEALTH_TOPIC, stableStringify(this.healthReport())));
+      }
       for (const [topic, state] of this.states()) ws.send(valueFrameText(topic, state));
     } catch (e) {
       this.ctx.logger.error(`Sending the current state to a WebSocket client failed: ${errorMessage(e)}`, NS);

@@ -1,12 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_SCALE_ENV, type HealthReport } from "../../../lib/features/health.js";
-import { connectTestClient, type TestClient } from "../../support/mqttTestClient.js";
+import { connectTestClient, retainedOn, type TestClient } from "../../support/mqttTestClient.js";
 import { BASE, type RunningBridge, useBridgeWorld } from "../support/bridgeWorld.js";
+
+const HEALTH = `${BASE}/bridge/health`;
 
 // one health "minute" is 300 ms here
 process.env[HEALTH_SCALE_ENV] = "0.005";
 afterAll(() => {
   delete process.env[HEALTH_SCALE_ENV];
+});
+
+/** As zigbee2mqtt: nothing at start, the first report one health.interval later. */
+describe("bridge/health at start", () => {
+  // 1000 "minutes": far longer than this test, so any bridge/health it sees was published at start
+  const world = useBridgeWorld({ config: { health: { interval: 1000 } } });
+
+  it("is not published when the bridge starts: none on the wire, none retained", async () => {
+    const { mqtt } = world;
+    const since = mqtt.mark();
+    await world.restart();
+    // everything the bridge published during its start reached the observer before this marker did
+    const marker = "zigmqtt-test/health-marker";
+    await mqtt.subscribe(marker);
+    await mqtt.publish(marker, "after start", { qos: 1 });
+    await mqtt.waitForMessage(marker, { since });
+    expect(mqtt.received((m) => m.topic.startsWith(`${BASE}/bridge/`), since).length).toBeGreaterThan(0);
+    expect(mqtt.received(HEALTH, since)).toEqual([]);
+    expect(await retainedOn(world.broker.url, HEALTH)).toEqual([]);
+  });
 });
 
 /** bridge/health: retained, every health.interval, with per-device message counters that grow with reports. */
@@ -20,9 +42,23 @@ describe("bridge/health", () => {
   });
 
   const nextHealth = async (): Promise<HealthReport> => {
-    const m = await mqtt.waitForMessage(`${BASE}/bridge/health`, { since: mqtt.mark(), timeoutMs: 5000 });
+    const m = await mqtt.waitForMessage(HEALTH, { since: mqtt.mark(), timeoutMs: 5000 });
     return JSON.parse(m.payload) as HealthReport;
   };
+
+  it("after a start, comes once the interval has passed, retained", async () => {
+    await world.restart();
+    ({ bridge } = world);
+    const started = Date.now();
+    const since = mqtt.mark();
+    const first = JSON.parse((await mqtt.waitForMessage(HEALTH, { since, timeoutMs: 5000 })).payload) as HealthReport;
+    // made by the restarted bridge (which published none at start), not a late one of the bridge before it
+    expect(first.response_time).toBeGreaterThanOrEqual(started);
+    const stored = await retainedOn(world.broker.url, HEALTH);
+    expect(stored).toHaveLength(1);
+    expect(stored[0].retain).toBe(true);
+    expect((JSON.parse(stored[0].payload) as HealthReport).response_time).toBeGreaterThanOrEqual(started);
+  });
 
   it("reports the host, the process, MQTT and every device", async () => {
     const h = await nextHealth();

@@ -1,9 +1,11 @@
 import { request as httpRequest } from "node:http";
 import { brotliDecompressSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import type { HealthReport } from "../../../lib/features/health.js";
 import { freePort } from "../../support/broker.js";
+import { retainedOn } from "../../support/mqttTestClient.js";
 import { BASE, json, useBridgeWorld } from "../support/bridgeWorld.js";
-import { frontendConfig } from "./frontendWorld.js";
+import { DEMO_DEVICES, frontendConfig } from "./frontendWorld.js";
 import { connectWs, type WsTestClient } from "./wsClient.js";
 
 const port = await freePort();
@@ -72,6 +74,45 @@ describe("frontend WebSocket API", () => {
   };
   afterAll(async () => {
     for (const c of clients) await c.close();
+  });
+
+  // the first test: bridge/health comes one health.interval (10 minutes here) after the start
+  it("sends a client that connects before the first bridge/health a current report on that topic, not published", async () => {
+    const health = `${BASE}/bridge/health`;
+    expect(await retainedOn(world.broker.url, health)).toEqual([]);
+    const ws = await open();
+    const report = (await ws.waitFor((f) => f.topic === "bridge/health")).payload as HealthReport;
+    expect(report).toMatchObject({
+      response_time: expect.any(Number),
+      os: {
+        load_average: expect.any(Array),
+        memory_used_mb: expect.any(Number),
+        memory_percent: expect.any(Number),
+      },
+      process: {
+        uptime_sec: expect.any(Number),
+        memory_used_mb: expect.any(Number),
+        memory_percent: expect.any(Number),
+      },
+      mqtt: {
+        connected: true,
+        queued: expect.any(Number),
+        received: expect.any(Number),
+        published: expect.any(Number),
+      },
+    });
+    expect(report.os.load_average).toHaveLength(3);
+    expect(Object.keys(report.devices)).toEqual(expect.arrayContaining(Object.keys(DEMO_DEVICES)));
+    for (const d of Object.values(report.devices)) {
+      expect(d).toEqual({
+        messages: expect.any(Number),
+        messages_per_sec: expect.any(Number),
+        leave_count: expect.any(Number),
+        network_address_changes: expect.any(Number),
+      });
+    }
+    // sent to that client only: still nothing on the broker
+    expect(await retainedOn(world.broker.url, health)).toEqual([]);
   });
 
   it("sends the retained bridge topics, then every device's state with linkquality and last_seen", async () => {
