@@ -16,6 +16,8 @@ export interface Point {
   open: string[];
   late?: string;
   echo?: string;
+  /** rule 7: a republished snapshot whose differences were all counted (allowed) at an earlier publication */
+  repeat?: boolean;
   theirs?: Recorded;
   ours?: Recorded;
 }
@@ -34,3 +36,7 @@ export function compare(
 export function loadAllowlist(file: string): unknown[];
 export function compileAllowlist(raw: (AllowEntry & { ours?: string })[], source?: string): unknown[];
 export function category(point: Point): string;
+export function normaliseMessage(
+  msg: Omit<Recorded, "payload"> & { payload: string },
+  side: { kind: "z2m" | "ours"; dir: string; mqttPort: number; simPort: number },
+): Recorded;

@@ -1,7 +1,7 @@
 // The compat harness's pairing (scripts/compat/compare.mjs, README "Rules"): one missing or extra message is one
 // point, never a cascade; the rules for the oracle's own nondeterminism pair what is the same and keep what is not.
 import { describe, expect, it } from "vitest";
-import { compare, compileAllowlist, type Recorded } from "../../../scripts/compat/compare.mjs";
+import { compare, compileAllowlist, normaliseMessage, type Recorded } from "../../../scripts/compat/compare.mjs";
 
 const STEPS = [{ name: "start", startup: true }, { name: "rename" }, { name: "set" }];
 const msg = (step: string, topic: string, payload: unknown, retain = false): Recorded => ({
@@ -156,5 +156,73 @@ describe("compat comparison", () => {
       const points = compare([quote("set", t, config("a"))], [log("rename", "started in 5 ms")], starting, STEPS);
       expect(verdicts(points)).toEqual({ different: 2 });
     });
+  });
+
+  describe("a republished snapshot's allowed differences count at its first publication (rule 7)", () => {
+    const allow = compileAllowlist([
+      { topic: "^zigbee2mqtt/bridge/info$", path: "^config\\.extra$", reason: "our own setting, not zigbee2mqtt's" },
+    ]);
+    const info = (step: string, extra: unknown, level = "info") =>
+      msg(step, "zigbee2mqtt/bridge/info", { config: { extra, log_level: level } }, true);
+    const theirs = [info("rename", undefined), info("set", undefined, "debug")];
+
+    it("a later publication that differs only as the first did is identical, marked as a repeat", () => {
+      const points = compare(theirs, [info("rename", 1), info("set", 1, "debug")], allow, STEPS);
+      expect(points.map((p) => [p.step, p.verdict, p.repeat ?? false])).toEqual([
+        ["rename", "allowed", false],
+        ["set", "identical", true],
+      ]);
+      expect(points.notes.some((n) => /rule 7/.test(n))).toBe(true);
+    });
+
+    it("the same path with another value counts again, and a difference that is not allowed counts every time", () => {
+      const other = compare(theirs, [info("rename", 1), info("set", 2, "debug")], allow, STEPS);
+      expect(other.map((p) => p.verdict)).toEqual(["allowed", "allowed"]);
+      const wrong = compare(theirs, [info("rename", 1, "warning"), info("set", 1, "warning")], allow, STEPS);
+      expect(wrong.map((p) => p.verdict)).toEqual(["different", "different"]);
+    });
+
+    it("applies to the snapshot topics only, not to a device's state", () => {
+      const stateAllow = compileAllowlist([{ topic: "^zigbee2mqtt/bulb$", path: "^x$", reason: "a test entry here" }]);
+      const s = (step: string, x: unknown) => msg(step, "zigbee2mqtt/bulb", { state: "ON", x });
+      const points = compare([s("rename", 0), s("set", 0)], [s("rename", 1), s("set", 1)], stateAllow, STEPS);
+      expect(points.map((p) => p.verdict)).toEqual(["allowed", "allowed"]);
+    });
+  });
+
+  it("a device_announce event at start, and its logging line, are not compared (rule 8); later they are", () => {
+    const announce = (step: string, ieee: string) =>
+      msg(step, "zigbee2mqtt/bridge/event", {
+        data: { friendly_name: ieee, ieee_address: ieee },
+        type: "device_announce",
+      });
+    const echo = (step: string, ieee: string) =>
+      log(
+        step,
+        `z2m:mqtt: MQTT publish: topic 'zigbee2mqtt/bridge/event', payload '${JSON.stringify(announce(step, ieee).payload)}'`,
+      );
+    const atStart = compare([announce("start", "0x1"), echo("start", "0x1")], [announce("start", "0x2")], [], STEPS);
+    expect(atStart.length).toBe(0);
+    const later = compare([announce("set", "0x1"), echo("set", "0x1")], [], [], STEPS);
+    expect(verdicts(later)).toEqual({ different: 2 });
+  });
+
+  it("the origin block's support URL is the bridge's identity: dropped from both sides, in logging quotes too", () => {
+    const side = { dir: "/run", mqttPort: 1, simPort: 2 } as const;
+    const config = JSON.stringify({ name: "T", origin: { name: "Zigbee2MQTT", sw: "2.14.1", url: "https://x" } });
+    const ours = JSON.stringify({ name: "T", origin: { name: "zigmqtt", sw: "0.1.0" } });
+    const topic = "homeassistant/sensor/x/t/config";
+    const base = { step: "set", topic, retain: true, qos: 0 };
+    const a = normaliseMessage({ ...base, payload: config }, { kind: "z2m", ...side });
+    const b = normaliseMessage({ ...base, payload: ours }, { kind: "ours", ...side });
+    expect(a.payload).toEqual({ name: "T", origin: { name: "Zigbee2MQTT", sw: "<version>" } });
+    expect(b.payload).toEqual(a.payload);
+    const line = (payload: string) =>
+      JSON.stringify({ level: "info", message: `z2m:mqtt: MQTT publish: topic '${topic}', payload '${payload}'` });
+    const logBase = { step: "set", topic: "zigbee2mqtt/bridge/logging", retain: false, qos: 0 };
+    const la = normaliseMessage({ ...logBase, payload: line(config) }, { kind: "z2m", ...side });
+    const lb = normaliseMessage({ ...logBase, payload: line(ours) }, { kind: "ours", ...side });
+    expect(lb.payload).toEqual(la.payload);
+    expect(JSON.stringify(la.payload)).not.toMatch(/https:/);
   });
 });
