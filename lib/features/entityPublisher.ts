@@ -8,6 +8,8 @@ import type { BridgeContext, PublishOptions } from "./context.js";
 const NS = "z2m:publish";
 type Entity = BridgeDevice | BridgeGroup;
 export type UpdateListener = (key: string, update: Readonly<EntityState>) => void;
+/** A state about to be published: the entity key, the message as it will go out, and the update it came from. */
+export type ChangeListener = (key: string, state: EntityState, update: Readonly<EntityState>) => void;
 /** Changes a state message just before it is filtered and published (not the cached state). */
 export type MessageAdjuster = (entity: Entity, message: EntityState) => void;
 
@@ -55,6 +57,7 @@ class FilterCache {
 export class EntityPublisher {
   private readonly filters: FilterCache;
   private readonly updateListeners = new Set<UpdateListener>();
+  private readonly changeListeners = new Set<ChangeListener>();
   private readonly adjusters = new Set<MessageAdjuster>();
 
   constructor(private readonly ctx: BridgeContext) {
@@ -70,6 +73,16 @@ export class EntityPublisher {
   onUpdate(listener: UpdateListener): () => void {
     this.updateListeners.add(listener);
     return () => this.updateListeners.delete(listener);
+  }
+
+  /**
+   * Called with every state just before it is published (after the cache merge), as zigbee2mqtt's state change event:
+   * what a listener publishes in its synchronous part (the optimistic group and member states) goes out before this
+   * state does. Returns the unsubscribe.
+   */
+  onChange(listener: ChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Home Assistant's placeholders (`null` for each discovered property not known yet), as zigbee2mqtt adds them. */
@@ -125,6 +138,7 @@ export class EntityPublisher {
     if (typeof options.retention === "number") publishOptions.properties = { messageExpiryInterval: options.retention };
     const output = s.advanced.output ?? "json";
     const name = entity.name;
+    for (const listener of this.changeListeners) listener(key, message, update);
     try {
       if (output === "json" || output === "attribute_and_json") {
         await this.ctx.mqtt.publish(name, stableStringify(message), publishOptions);

@@ -56,13 +56,15 @@ function sharedPart(
  * Optimistic group and member states, as zigbee2mqtt keeps them: a state published for a group (a group /set) is
  * published for each member that exposes the same light/switch keys; a member's change updates every group it is
  * in (ON when any member is on; OFF per the group's `off_state`). Publishes made here are marked by entity key and
- * not followed again, so a group update never bounces back from its members.
+ * not followed again, so a group update never bounces back from its members. As zigbee2mqtt's, these follow a state
+ * just before it is published: the followers' messages go out first.
  */
 export class GroupState implements Feature {
   /** the shared (light/switch) keys last published per entity key, to see what a publication changed */
   private readonly seen = new Map<string, EntityState>();
   /** entity keys this feature is publishing right now (their publications are not followed) */
   private readonly own = new Map<string, number>();
+  private offChange: (() => void) | undefined;
 
   constructor(
     private readonly ctx: BridgeContext,
@@ -74,17 +76,20 @@ export class GroupState implements Feature {
       const shared = sharedPart(undefined, this.ctx.state.get(key), this.endpointNamesOf(key));
       if (shared) this.seen.set(key, shared);
     }
-    this.ctx.bus.on("statePublished", this, (e) => this.onStatePublished(e.key, e.state, e.update));
+    // before the state goes out, as zigbee2mqtt: a member's report publishes its groups' state first, a group's
+    // state its members' first
+    this.offChange = this.publisher.onChange((key, state, update) => void this.onStateChange(key, state, update));
     this.ctx.bus.on("entityRemoved", this, (e) => {
       this.seen.delete(e.id);
     });
   }
 
   stop(): void {
+    this.offChange?.();
     this.ctx.bus.off(this);
   }
 
-  private async onStatePublished(key: string, state: EntityState, update: Readonly<EntityState>): Promise<void> {
+  private async onStateChange(key: string, state: EntityState, update: Readonly<EntityState>): Promise<void> {
     const device = this.ctx.zigbee.device(key);
     const names = device ? Object.keys(device.endpointNames()) : NO_NAMES;
     const before = this.seen.get(key) ?? EMPTY;

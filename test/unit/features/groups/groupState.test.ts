@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EventBus } from "../../../../lib/eventBus.js";
 import type { BridgeContext } from "../../../../lib/features/context.js";
-import type { EntityPublisher } from "../../../../lib/features/entityPublisher.js";
+import type { ChangeListener, EntityPublisher } from "../../../../lib/features/entityPublisher.js";
 import { GroupState } from "../../../../lib/features/groups/groupState.js";
 import { type EntityState, StateCache } from "../../../../lib/state/stateCache.js";
 import { createLogger } from "../../../../lib/util/logger.js";
@@ -27,11 +27,19 @@ function world(groupOptions: Record<string, unknown> = {}, lampBOptions: Record<
     zh: { members, hasMember: (e: unknown) => members.includes(e as never) },
   };
   const published: Array<[string, EntityState]> = [];
+  const listeners = new Set<ChangeListener>();
   const publisher = {
+    // as EntityPublisher: the change listeners see the merged state just before it is published
     publish: async (entity: { name: string; ieee?: string; id?: number }, update: EntityState) => {
-      published.push([entity.name, update]);
       const key = entity.ieee ?? String(entity.id);
-      bus.emit("statePublished", { key, name: entity.name, state: state.merge(key, update), update });
+      const merged = state.merge(key, update);
+      for (const l of listeners) l(key, merged, update);
+      published.push([entity.name, update]);
+      await Promise.resolve();
+    },
+    onChange: (l: ChangeListener) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
     },
   } as unknown as EntityPublisher;
   const zigbee = {
@@ -51,9 +59,10 @@ describe("GroupState", () => {
     const w = world();
     await w.publisher.publish(w.group as never, { state: "ON", brightness: 120 });
     await w.flush();
+    // as zigbee2mqtt: the first member's state goes out before the group's, the others' after it
     expect(w.published).toEqual([
-      ["lights", { state: "ON", brightness: 120 }],
       ["lamp_a", { state: "ON", brightness: 120 }],
+      ["lights", { state: "ON", brightness: 120 }],
       ["lamp_b", { state: "ON", brightness: 120 }],
     ]);
   });
@@ -62,7 +71,7 @@ describe("GroupState", () => {
     const w = world({}, { optimistic: false });
     await w.publisher.publish(w.group as never, { state: "ON" });
     await w.flush();
-    expect(w.published.map(([name]) => name)).toEqual(["lights", "lamp_a"]);
+    expect(w.published.map(([name]) => name)).toEqual(["lamp_a", "lights"]);
   });
 
   it("all_members_off: the group turns OFF only when the last member does; brightness follows the member", async () => {
@@ -76,12 +85,13 @@ describe("GroupState", () => {
     await w.flush();
     await w.publisher.publish(b as never, { state: "OFF" });
     await w.flush();
+    // a member's change publishes its group first, as zigbee2mqtt
     expect(w.published).toEqual([
       ["lamp_a", { state: "OFF" }],
-      ["lamp_b", { brightness: 60 }],
       ["lights", { brightness: 60 }],
-      ["lamp_b", { state: "OFF" }],
+      ["lamp_b", { brightness: 60 }],
       ["lights", { state: "OFF" }],
+      ["lamp_b", { state: "OFF" }],
     ]);
   });
 
@@ -93,8 +103,8 @@ describe("GroupState", () => {
     await w.publisher.publish(w.devices[0] as never, { state: "OFF" });
     await w.flush();
     expect(w.published).toEqual([
-      ["lamp_a", { state: "OFF" }],
       ["lights", { state: "OFF" }],
+      ["lamp_a", { state: "OFF" }],
     ]);
   });
 
