@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { COORDINATOR_PROTOCOLS, type CoordinatorProtocol } from "./frontEnd.js";
-import { Simulator } from "./simulator.js";
+import { exitOnSignals, Simulator } from "./simulator.js";
 
 const USAGE = `usage: npm run simulator -- [--port <tcp port>] [--adapter zstack|deconz] [--scenario demo|scale:N|<file>] [--nv <file>] [--pty <path>] [--seed <text>] [--verbose]
 
@@ -61,14 +61,7 @@ function main(): void {
       process.exit(1);
     },
   );
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    sim.stop().then(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  exitOnSignals(sim);
 }
 
 function parse() {

@@ -297,3 +297,18 @@ function parsePersisted(text: string): PersistedState {
   data.devices ??= {};
   return data;
 }
+
+/**
+ * For a process whose only job is one simulator (the CLI, the compat harness's launcher): SIGINT or SIGTERM stops it
+ * (its NV state written) and exits; a second signal while it stops is ignored.
+ */
+export function exitOnSignals(sim: { stop(): Promise<void> }): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    sim.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

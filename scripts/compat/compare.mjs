@@ -209,9 +209,8 @@ function racyAtStart(m, steps) {
   if (!isStartupStep(m.step, steps)) return false;
   if (m.topic === "zigbee2mqtt/bridge/event") return m.payload?.type === "device_announce";
   if (m.topic !== "zigbee2mqtt/bridge/logging" || typeof m.payload?.message !== "string") return false;
-  return /^.*MQTT publish: topic 'zigbee2mqtt\/bridge\/event', payload '\{"data":\{[^}]*\},"type":"device_announce"\}'$/.test(
-    m.payload.message,
-  );
+  const quoted = QUOTE_LINE.exec(m.payload.message);
+  return quoted?.[2] === "zigbee2mqtt/bridge/event" && parseJson(quoted[3])?.type === "device_announce";
 }
 
 function groups(messages, steps) {

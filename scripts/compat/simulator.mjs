@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 
 const [repo, scenario, nvFile] = process.argv.slice(2);
-const { Simulator } = await import(pathToFileURL(`${repo}/dist/simulator/simulator.js`).href);
+const { exitOnSignals, Simulator } = await import(pathToFileURL(`${repo}/dist/simulator/simulator.js`).href);
 const sim = new Simulator({
   port: 0,
   scenario,
@@ -35,11 +35,4 @@ createInterface({ input: process.stdin }).on("line", (line) => {
   }
 });
 
-let stopping = false;
-const stop = () => {
-  if (stopping) return;
-  stopping = true;
-  sim.stop().then(() => process.exit(0));
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+exitOnSignals(sim);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assertValidDiscovery } from "../../support/haDiscoveryChecker.js";
 import { retainedOn } from "../../support/mqttTestClient.js";
 import { BASE } from "../support/bridgeWorld.js";
-import { allDiscovery, bridgeTopics, config, latestDiscovery, useHaWorld } from "./haWorld.js";
+import { allDiscovery, bridgeTopics, COLOR_BULB_EFFECTS, config, latestDiscovery, useHaWorld } from "./haWorld.js";
 
 /** The discovery payloads Home Assistant gets for the demo devices and the bridge, exactly. */
 describe("Home Assistant discovery of the demo devices", () => {
@@ -53,16 +53,7 @@ describe("Home Assistant discovery of the demo devices", () => {
       min_mireds: 153,
       max_mireds: 500,
       effect: true,
-      effect_list: [
-        "blink",
-        "breathe",
-        "okay",
-        "channel_change",
-        "finish_effect",
-        "stop_effect",
-        "colorloop",
-        "stop_colorloop",
-      ],
+      effect_list: COLOR_BULB_EFFECTS,
     });
     // HA's command (json schema) on the discovered command topic reaches the bulb, and its state topic comes alive
     const since = world.mqtt.mark();

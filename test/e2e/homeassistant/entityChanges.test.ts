@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assertValidDiscovery } from "../../support/haDiscoveryChecker.js";
 import { BASE } from "../support/bridgeWorld.js";
 import { waitFor } from "../support/herdsmanWorld.js";
-import { allDiscovery, bridgeTopics, config, latestDiscovery, useHaWorld } from "./haWorld.js";
+import { allDiscovery, bridgeTopics, COLOR_BULB_EFFECTS, config, latestDiscovery, useHaWorld } from "./haWorld.js";
 
 const parse = (p: string | undefined) => (p ? (JSON.parse(p) as Record<string, unknown>) : undefined);
 
@@ -38,16 +38,7 @@ describe("Home Assistant discovery through entity changes", () => {
       },
       // the members' effects (the light's effect list; a group has no effect select)
       effect: true,
-      effect_list: [
-        "blink",
-        "breathe",
-        "okay",
-        "channel_change",
-        "finish_effect",
-        "stop_effect",
-        "colorloop",
-        "stop_colorloop",
-      ],
+      effect_list: COLOR_BULB_EFFECTS,
       group: [`${ieee("bulb")}_light_${BASE}`],
       max_mireds: 500,
       min_mireds: 153,

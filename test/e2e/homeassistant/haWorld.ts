@@ -7,6 +7,10 @@ import { BASE, type BridgeTestWorld, type RunningBridge, useBridgeWorld } from "
 import { waitFor } from "../support/herdsmanWorld.js";
 
 export const DISCOVERY = "homeassistant";
+/** The ZCL identify effects of the demo bulbs' effect list (zigbee-herdsman-converters' light effects). */
+export const BULB_EFFECTS = ["blink", "breathe", "okay", "channel_change", "finish_effect", "stop_effect"];
+/** A colour bulb's Home Assistant effect list: the identify effects and the colour loop. */
+export const COLOR_BULB_EFFECTS = [...BULB_EFFECTS, "colorloop", "stop_colorloop"];
 
 export interface HaWorld extends BridgeTestWorld {
   /** a client subscribed to `homeassistant/#` (like Home Assistant) */

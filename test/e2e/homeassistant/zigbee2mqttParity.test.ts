@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Scenario } from "../../../lib/simulator/scenario/scenario.js";
 import { BASE, request } from "../support/bridgeWorld.js";
 import { waitFor } from "../support/herdsmanWorld.js";
-import { config, latestDiscovery, useHaWorld } from "./haWorld.js";
+import { BULB_EFFECTS, COLOR_BULB_EFFECTS, config, latestDiscovery, useHaWorld } from "./haWorld.js";
 
 const BULB = "0x00124b00000e0001";
 const DIMMER = "0x00124b00000e0002";
@@ -21,8 +21,6 @@ const scenario: Scenario = {
     { kind: "remote", name: "remote", ieee: REMOTE, paired: false },
   ],
 };
-const BULB_EFFECTS = ["blink", "breathe", "okay", "channel_change", "finish_effect", "stop_effect"];
-
 const parse = (p: string | undefined) => (p ? (JSON.parse(p) as Record<string, unknown>) : undefined);
 
 /**
@@ -184,7 +182,7 @@ describe("Home Assistant discovery as zigbee2mqtt publishes it", () => {
     expect(parse(both.payload)).toMatchObject({
       group: [`${BULB}_light_${BASE}`, `${DIMMER}_light_l1_${BASE}`],
       supported_color_modes: ["xy", "color_temp"],
-      effect_list: [...BULB_EFFECTS, "colorloop", "stop_colorloop"],
+      effect_list: COLOR_BULB_EFFECTS,
       state_topic: `${BASE}/lights`,
       // its members have availability: so has the group
       availability: [
